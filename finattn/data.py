@@ -310,12 +310,12 @@ class PanelWindowDataset(Dataset):
     "Cross-sections of feature windows ending at date t, with the targets of one lag starting after t."
     def __init__(self,
         features,                      # (D, A, F) float32, finite (fill unavailable entries, e.g. with 0)
-        targets,                       # (D, A, L) or (D, A) float32: column k from `forward_returns(..., lag=lags[k])`
+        targets,                       # (D, A, L), (D, A) or (D, A, L, H) float32: [:, :, k] from `forward_returns(..., lag=lags[k])`
         available,                     # (D, A) bool, True = the asset has data that date
         window: int,                   # W: dates per window, ending at t inclusive
         horizon: int,                  # H: the targets' horizon (as passed to `forward_returns`)
         lags: int | Sequence[int] = 1, # the lag of each target column
-        target_valid=None,             # (D, A, L) or (D, A) bool, from `forward_returns` (default: all valid)
+        target_valid=None,             # bool, the targets' shape, from `forward_returns` (default: all valid)
         pad: bool = False,             # also serve dates t < W-1, left-padded with zeros (mask False)
         dates=None,                    # date indices to serve (e.g. a split's `train`); default all
         min_assets: int = 1,           # skip (date, lag) pairs with fewer valid targets
@@ -325,20 +325,23 @@ class PanelWindowDataset(Dataset):
         self.lags = [int(lags)] if np.isscalar(lags) else [int(l) for l in lags]
         tg = _as_tensor(targets, 'targets')
         self.targets = tg[..., None] if tg.ndim == 2 else tg
-        check_tensor(self.targets, 'targets', ('D', 'A', len(self.lags)), dims, dtype=torch.float32)
+        extra = (None,) * (self.targets.ndim - 3)   # trailing target dims, e.g. H horizons per lag
+        if self.targets.ndim > 4: raise ValueError(f"targets: expected shape (D, A), (D, A, L) or (D, A, L, H), got {tuple(tg.shape)}")
+        check_tensor(self.targets, 'targets', ('D', 'A', len(self.lags)) + extra, dims, dtype=torch.float32)
         self.available = _as_tensor(available, 'available')
         check_tensor(self.available, 'available', ('D', 'A'), dims, dtype=torch.bool)
         if target_valid is None: self.target_valid = torch.ones(1, 1, 1, dtype=torch.bool).expand(*self.targets.shape)
         else:
             tv = _as_tensor(target_valid, 'target_valid')
             self.target_valid = tv[..., None] if tv.ndim == 2 else tv
-            check_tensor(self.target_valid, 'target_valid', ('D', 'A', len(self.lags)), dims, dtype=torch.bool)
+            check_tensor(self.target_valid, 'target_valid', tuple(self.targets.shape), dims, dtype=torch.bool)
         self.window = check_range(window, 'window', 1)
         self.horizon = check_range(horizon, 'horizon', 1)
         for l in self.lags: check_range(l, 'lags', 1)
         self.pad = pad
         D = dims['D']
-        n_valid = (self.target_valid & self.available[..., None]).sum(1)       # (D, L)
+        tv = self.target_valid.flatten(3).any(-1) if self.target_valid.ndim > 3 else self.target_valid
+        n_valid = (tv & self.available[..., None]).sum(1)                      # (D, L): assets with any valid target
         t = torch.arange(D)
         ok = [(t >= (0 if pad else window - 1)) & (t + l + horizon - 1 <= D - 1) & (n_valid[:, k] >= min_assets)
               for k, l in enumerate(self.lags)]
@@ -365,8 +368,9 @@ class PanelWindowDataset(Dataset):
             A, F = self.features.shape[1:]
             x = self.features.new_zeros(A, W, F); x[:, -lo:] = self.features[:t + 1].transpose(0, 1)
             mask = self.available.new_zeros(A, W); mask[:, -lo:] = self.available[:t + 1].T
+        avail = self.available[t].reshape((-1,) + (1,) * (self.targets.ndim - 3))  # (A,) or (A, 1) against (A, H)
         return {'x': x, 'mask': mask, 'y': self.targets[t, :, k],
-                'y_mask': self.available[t] & self.target_valid[t, :, k], 'date': t, 'lag': self.lags[k]}
+                'y_mask': avail & self.target_valid[t, :, k], 'date': t, 'lag': self.lags[k]}
 
 # %% ../nbs/10_data.ipynb #39e49938
 class DateBatchSampler(Sampler):
@@ -492,7 +496,7 @@ class PanelScaler:
         self.mean = self.std = None
 
     def fit(self,
-        values,              # (D, A, F)
+        values,              # (D, A, F); non-finite values are skipped (an undefined feature)
         dates,               # the training date indices (e.g. `split.train`)
         available=None,      # (D, A) bool; default all available
     ) -> PanelScaler:
@@ -503,11 +507,12 @@ class PanelScaler:
         if av.shape != v.shape[:2]: raise ValueError(f"available: expected shape {v.shape[:2]}, got {av.shape}")
         idx = np.asarray(dates)
         if idx.size == 0: raise ValueError("dates: expected at least one training date, got none")
-        x, m = v[idx].astype(np.float64), av[idx][..., None]                      # (n, A, F), (n, A, 1)
-        cnt = m.sum(0)                                                             # (A, 1)
+        x = v[idx].astype(np.float64)
+        m = av[idx][..., None] & np.isfinite(x)                                    # (n, A, F): undefined values skipped
+        cnt = m.sum(0)                                                             # (A, F)
         s1, s2 = np.where(m, x, 0).sum(0), np.where(m, x * x, 0).sum(0)            # (A, F)
-        N = cnt.sum()
-        if N < 2: raise ValueError(f"dates: expected at least 2 available training entries, got {N}")
+        N = cnt.sum(0)                                                             # (F,)
+        if N.min() < 2: raise ValueError(f"dates: expected at least 2 available, finite training entries per feature, got {int(N.min())}")
         mean_all = s1.sum(0) / N; std_all = np.sqrt(np.maximum(s2.sum(0) / N - mean_all ** 2, 0))
         if self.per_asset:
             ok = cnt >= 2
@@ -525,6 +530,7 @@ class PanelScaler:
         if self.mean is None: raise ValueError("PanelScaler: call fit (or load_state_dict) before transform")
         v = _np(values)
         out = (v - self.mean.numpy()) / self.std.numpy()
+        out = np.where(np.isfinite(out), out, 0)   # undefined values (NaN, e.g. a feature's warm-up) -> the mean
         if self.clip is not None: out = np.clip(out, -self.clip, self.clip)
         if available is not None: out = np.where(_np(available).astype(bool)[..., None], out, 0)
         out = out.astype(v.dtype)
