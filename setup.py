@@ -22,6 +22,7 @@ requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 data_requirements = cfg.get('data_requirements', '').split()  # Parquet for the intraday loaders
 export_requirements = cfg.get('export_requirements', '').split()  # ONNX export and its check with onnxruntime
+tda_requirements = cfg.get('tda_requirements', '').split()  # persistent homology (gudhi)
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -37,8 +38,8 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'data': data_requirements, 'export': export_requirements,
-                    'dev': dev_requirements + data_requirements + export_requirements},
+    extras_require={'data': data_requirements, 'export': export_requirements, 'tda': tda_requirements,
+                    'dev': dev_requirements + data_requirements + export_requirements + tda_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
