@@ -23,6 +23,8 @@ dev_requirements = cfg.get('dev_requirements', '').split()
 data_requirements = cfg.get('data_requirements', '').split()  # Parquet for the intraday loaders
 export_requirements = cfg.get('export_requirements', '').split()  # ONNX export and its check with onnxruntime
 tda_requirements = cfg.get('tda_requirements', '').split()  # persistent homology (gudhi)
+serve_requirements = cfg.get('serve_requirements', '').split()  # the REST service (FastAPI + uvicorn)
+bench_requirements = cfg.get('bench_requirements', '').split()  # peers of the benchmark suite, never library deps
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -39,7 +41,8 @@ setuptools.setup(
     include_package_data=True,
     install_requires=requirements,
     extras_require={'data': data_requirements, 'export': export_requirements, 'tda': tda_requirements,
-                    'dev': dev_requirements + data_requirements + export_requirements + tda_requirements},
+                    'serve': serve_requirements, 'bench': bench_requirements,
+                    'dev': dev_requirements + data_requirements + export_requirements + tda_requirements + serve_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
