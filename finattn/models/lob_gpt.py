@@ -33,6 +33,8 @@ class LOBGPTConfig:
     dropout: float = 0.1
     attn_dropout: float = 0.0
     swiglu: bool = False               # SwiGLU feed-forward instead of GPT's GELU MLP
+    att_type: str = 'sdpa'             # attention kernel of `finattn.attention` ('sdpa', 'standard', ...)
+    use_gradient_checkpointing: bool = False  # recompute each layer in backward: less memory, more time
     pad_id: int = 0                    # the tokenizer's PAD id: ignored by the losses
     n_regimes: int = 3                 # R: market regimes for `ConditionalLOBTransformer`
     regime_mode: str = 'prefix'        # 'prefix' (a REGIME_r token) or 'add' (an embedding added at every position)
@@ -79,7 +81,8 @@ class LOBTransformer(nn.Module):
         self.emb_norm = nn.LayerNorm(c.d_model)
         self.decoder = TransformerDecoder(input_size=None, output_size=None, d_model=c.d_model, num_layers=c.n_layers,
                                           nhead=c.n_heads, dim_feedforward=c.d_ff, cross_attention=False, positional=None,
-                                          dropout=c.dropout, attn_dropout=c.attn_dropout, use_swiglu=c.swiglu)
+                                          dropout=c.dropout, attn_dropout=c.attn_dropout, use_swiglu=c.swiglu,
+                                          att_type=c.att_type, use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
         self.head.weight = self.tok_emb.weight           # tied: one tensor
         for e in (self.tok_emb, self.pos_emb, self.tod_emb, self.dow_emb):
