@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_export.ipynb #dfe3198a
 from __future__ import annotations
-import copy, io, json, warnings
+import copy, io, json, math, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +17,10 @@ from .core import atomic_write, check_option, check_range, load_model, read_mode
 
 # %% auto #0
 __all__ = ['EXPORTS', 'EXPORT_FORMATS', 'ExportSpec', 'export_spec', 'ExportWrapper', 'multi_asset_inputs', 'multi_asset_forward',
-           'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export', 'export_torchscript', 'export_onnx',
-           'quantize_int8', 'state_dict_bytes', 'compare_quantized_metrics', 'export_run']
+           'migt_inputs', 'migt_forward', 'migt_spec', 'lob_inputs', 'lob_forward', 'lob_spec', 'eager_outputs',
+           'run_exported', 'max_abs_diff', 'verify_export', 'export_torchscript', 'export_onnx', 'quantize_int8',
+           'state_dict_bytes', 'compare_quantized_metrics', 'compare_quantized_pinball', 'compare_quantized_perplexity',
+           'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
 @dataclass
@@ -31,15 +33,16 @@ class ExportSpec:
     dynamic_axes: dict                    # {input or output name: {axis: label}}: the sizes free after export
     check_sizes: dict = field(default_factory=dict)  # sizes (beside batch) of the fresh inputs used to verify exports
 
-EXPORTS: dict[str, ExportSpec] = {}
+EXPORTS: dict[str, ExportSpec | Callable[[nn.Module], ExportSpec]] = {}  # class name -> spec, or model -> spec
 
 def export_spec(model: nn.Module) -> ExportSpec:
-    "The `EXPORTS` entry of `model`'s class."
+    "The `ExportSpec` of `model`: its class's `EXPORTS` entry (called on `model` when the entry is a function)."
     name = type(model).__name__
     if name not in EXPORTS:
         raise ValueError(f"model: no export entry for {name}; expected an instance of one of {sorted(EXPORTS)} "
                          f"(add an `ExportSpec` to `finattn.export.EXPORTS`)")
-    return EXPORTS[name]
+    entry = EXPORTS[name]
+    return entry if isinstance(entry, ExportSpec) else entry(model)
 
 class ExportWrapper(nn.Module):
     "`model` called through its `ExportSpec`: `forward(*inputs)` returns a tuple of tensors."
@@ -97,6 +100,78 @@ EXPORTS['MultiAssetTransformer'] = ExportSpec(
     {'x': {0: 'batch', 1: 'assets', 2: 'time'}, 'padding_mask': {0: 'batch', 1: 'assets', 2: 'time'},
      'pred': {0: 'batch', 1: 'assets'}, 'score': {0: 'batch', 1: 'assets'}},
     check_sizes={'n_assets': 9})
+
+# %% ../nbs/40_export.ipynb #28a16df3
+def migt_inputs(
+    model: nn.Module,               # a `MIGT_TVDT` (its config gives V, max_bars and use_calendar)
+    batch: int = 2,                 # B
+    seed: int = 0,
+    seq_len: int | None = None,     # T (default: min(24, max_bars))
+) -> tuple[Tensor, ...]:            # x (B, T, V), padding_mask (B, T)[, calendar (B, T, 4)]
+    "Random bars, left-padded windows with at least one real bar, and calendar phases with integer weekdays."
+    c = model.config
+    T = seq_len or min(24, c.max_bars)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, T, c.n_variables, generator=g)
+    start = torch.randint(0, T, (batch,), generator=g)                  # first real bar: the last one is always real
+    mask = torch.arange(T) >= start[:, None]                            # (B, T)
+    u = lambda: torch.rand(batch, T, generator=g)
+    cal = torch.stack([u(), torch.randint(0, 7, (batch, T), generator=g).float(), u(), u()], -1)   # (B, T, 4)
+    dev = _device(model)
+    return tuple(t.to(dev) for t in ((x, mask, cal) if c.use_calendar else (x, mask)))
+
+def migt_forward(
+    model: nn.Module,
+    x: Tensor,                      # (B, T, V)
+    padding_mask: Tensor,           # (B, T) True where a bar is real
+    calendar: Tensor | None = None, # (B, T, 4)
+) -> tuple[Tensor]:                 # quantiles (B, H, Q)
+    "MIGT-TVDT's de-normalised quantiles."
+    return (model(x, padding_mask, calendar).quantiles,)
+
+def migt_spec(model: nn.Module) -> ExportSpec:
+    "The export entry of a `MIGT_TVDT`: a `calendar` input when its config uses calendar encodings."
+    names = ('x', 'padding_mask') + (('calendar',) if model.config.use_calendar else ())
+    axes = {n: {0: 'batch', 1: 'time'} for n in names}
+    return ExportSpec(migt_inputs, migt_forward, names, ('quantiles',), {**axes, 'quantiles': {0: 'batch'}},
+                      check_sizes={'seq_len': min(40, model.config.max_bars)})
+
+EXPORTS['MIGT_TVDT'] = migt_spec
+
+# %% ../nbs/40_export.ipynb #99625057
+def _lob_input_names(model: nn.Module) -> tuple:
+    from finattn.models.lob_gpt import ConditionalLOBTransformer
+    c = model.config
+    return (('tokens',) + (('regime',) if isinstance(model, ConditionalLOBTransformer) else ())
+            + (('time_of_day',) if c.time_of_day else ()) + (('day_of_week',) if c.day_of_week else ()))
+
+def lob_inputs(
+    model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
+    batch: int = 2,                 # B
+    seed: int = 0,
+    seq_len: int = 16,              # T
+) -> tuple[Tensor, ...]:            # tokens (B, T)[, regime (B,)][, time_of_day (B, T)][, day_of_week (B, T)]
+    "Random token ids and the conditioning inputs the model's config asks for."
+    c, g = model.config, torch.Generator().manual_seed(seed)
+    high = {'tokens': c.vocab_size, 'regime': c.n_regimes, 'time_of_day': c.n_time_of_day, 'day_of_week': 7}
+    shape = lambda n: (batch,) if n == 'regime' else (batch, seq_len)
+    return tuple(torch.randint(0, high[n], shape(n), generator=g).to(_device(model)) for n in _lob_input_names(model))
+
+def lob_forward(
+    model: nn.Module,
+    *inputs: Tensor,                # in the order of `lob_inputs`
+) -> tuple[Tensor]:                 # logits (B, T, V)
+    "The LOB GPT's next-token logits."
+    return (model(**dict(zip(_lob_input_names(model), inputs))).logits,)
+
+def lob_spec(model: nn.Module) -> ExportSpec:
+    "The export entry of a LOB GPT: tokens and the conditioning inputs of its config -> logits."
+    names = _lob_input_names(model)
+    axes = {n: {0: 'batch'} if n == 'regime' else {0: 'batch', 1: 'time'} for n in names}
+    return ExportSpec(lob_inputs, lob_forward, names, ('logits',), {**axes, 'logits': {0: 'batch', 1: 'time'}},
+                      check_sizes={'seq_len': min(23, model.config.max_len)})
+
+EXPORTS['LOBTransformer'] = EXPORTS['ConditionalLOBTransformer'] = lob_spec
 
 # %% ../nbs/40_export.ipynb #40334679
 def eager_outputs(model: nn.Module, inputs: tuple) -> tuple[Tensor, ...]:
@@ -219,6 +294,56 @@ def compare_quantized_metrics(
     df = pd.DataFrame(list(rows.values()))
     df['ic_change'] = df['ic_int8'] - df['ic_float']
     return df[['lag', 'ic_float', 'ic_int8', 'ic_change', 'icir_float', 'icir_int8', 'n_dates']]
+
+# %% ../nbs/40_export.ipynb #0b8e4c10
+def compare_quantized_pinball(
+    run_dir: str | Path,            # a folder written by `finattn train migt-tvdt`
+    max_dates: int | None = None,   # the run's --max-dates (days of bars); default: the run's saved value, else all bars
+    batch_size: int = 64,
+):  # DataFrame indexed float / int8: pinball, crps, coverage, crossing_rate, median_mae, n_windows
+    "Validation quantile metrics of a MIGT-TVDT run's float model and of its int8 copy, on the run's own bars."
+    import pandas as pd
+    from finattn.data import load_builtin, load_intraday
+    from finattn.models.migt_train import predict_quantiles, prepare_bars, quantile_metrics
+    run_dir = _check_run_dir(run_dir)
+    meta = read_model_config(run_dir/'model')
+    if not meta['model_class'].endswith(':MIGT_TVDT'):
+        raise ValueError(f"run_dir: expected a MIGT-TVDT run, got a {meta['model_class']} model in {str(run_dir)!r}")
+    extra = meta['extra']
+    bars = load_builtin('btcusd_15m_2021') if extra.get('data') is None else load_intraday(extra['data'])
+    max_dates = max_dates or extra.get('max_dates')
+    if max_dates: bars = bars.iloc[-max_dates * 96:]                  # as `finattn train migt-tvdt --max-dates`
+    model = load_model(run_dir/'model')
+    c = model.config
+    data = prepare_bars(bars, c.horizons, c.max_bars)
+    rows = {}
+    for name, m in [('float', model), ('int8', quantize_int8(model))]:
+        q, y, v = predict_quantiles(m, data, data.val, batch_size)
+        rows[name] = {**quantile_metrics(q, y, v, c.quantiles), 'n_windows': len(data.val)}
+    return pd.DataFrame(rows).T.rename_axis('model')
+
+@torch.no_grad()
+def compare_quantized_perplexity(
+    model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
+    tokens: Tensor,                 # (N, T) held-out token windows
+    batch_size: int = 32,
+    pad_id: int | None = None,      # targets with this id are ignored (default: the config's pad_id)
+    **cond,                         # regime (N,), time_of_day / day_of_week (N, T) or (N,)
+) -> dict:                          # loss_float, loss_int8 (nats/token), perplexity_float, perplexity_int8, perplexity_change, n_tokens
+    "Next-token loss and perplexity of a LOB GPT and of its int8 copy on the same held-out windows."
+    from finattn.models.lob_gpt import next_token_loss
+    pad = model.config.pad_id if pad_id is None else pad_id
+    out = {}
+    for name, m in [('float', model.cpu().eval()), ('int8', quantize_int8(model))]:
+        total, n = 0.0, 0
+        for i in range(0, len(tokens), batch_size):
+            b = tokens[i:i + batch_size].cpu()
+            r = next_token_loss(m(b, **{k: v[i:i + batch_size].cpu() for k, v in cond.items()}).logits, b, pad)
+            total, n = total + r.loss.item() * r.n_tokens, n + r.n_tokens
+        out[f'loss_{name}'] = total / n
+    out.update(perplexity_float=math.exp(out['loss_float']), perplexity_int8=math.exp(out['loss_int8']), n_tokens=n)
+    out['perplexity_change'] = out['perplexity_int8'] - out['perplexity_float']
+    return out
 
 # %% ../nbs/40_export.ipynb #7e45a8fe
 EXPORT_FORMATS = {'torchscript': 'model.pt', 'onnx': 'model.onnx', 'int8': 'model_int8.pt'}
