@@ -17,10 +17,10 @@ from .core import atomic_write, check_option, check_range, load_model, read_mode
 
 # %% auto #0
 __all__ = ['EXPORTS', 'EXPORT_FORMATS', 'ExportSpec', 'export_spec', 'ExportWrapper', 'multi_asset_inputs', 'multi_asset_forward',
-           'migt_inputs', 'migt_forward', 'migt_spec', 'lob_inputs', 'lob_forward', 'lob_spec', 'eager_outputs',
-           'run_exported', 'max_abs_diff', 'verify_export', 'export_torchscript', 'export_onnx', 'quantize_int8',
-           'state_dict_bytes', 'compare_quantized_metrics', 'compare_quantized_pinball', 'compare_quantized_perplexity',
-           'export_run']
+           'migt_inputs', 'migt_forward', 'migt_spec', 'lob_inputs', 'lob_forward', 'lob_spec', 'fusion_inputs',
+           'fusion_forward', 'fusion_spec', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
+           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized_metrics',
+           'compare_quantized_pinball', 'compare_quantized_perplexity', 'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
 @dataclass
@@ -172,6 +172,34 @@ def lob_spec(model: nn.Module) -> ExportSpec:
                       check_sizes={'seq_len': min(23, model.config.max_len)})
 
 EXPORTS['LOBTransformer'] = EXPORTS['ConditionalLOBTransformer'] = lob_spec
+
+# %% ../nbs/40_export.ipynb #0826e901
+def fusion_inputs(
+    model: nn.Module,               # a `MultiTaskCrossModalAttention` (its config gives T, C, the TDA and complexity widths)
+    batch: int = 2,                 # B
+    seed: int = 0,
+) -> tuple[Tensor, Tensor, Tensor]: # ohlcv (B, T, C), tda (B, F_tda), complexity (B, F_c)
+    "Standard-normal modalities, the scale of the standardised features the model is trained on."
+    c, g = model.config, torch.Generator().manual_seed(seed)
+    shapes = [(batch, c.seq_len, c.n_channels), (batch, c.n_tda), (batch, c.n_complexity)]
+    return tuple(torch.randn(*s, generator=g).to(_device(model)) for s in shapes)
+
+def fusion_forward(
+    model: nn.Module,
+    ohlcv: Tensor,                  # (B, T, C)
+    tda: Tensor,                    # (B, F_tda)
+    complexity: Tensor,             # (B, F_c)
+) -> tuple[Tensor, Tensor]:         # trigger_prob (B,), max_pct (B,)
+    "The fusion model's trigger probability and predicted maximum gain."
+    out = model(ohlcv, tda, complexity)
+    return torch.sigmoid(out.trigger_logit), out.max_pct
+
+def fusion_spec(model: nn.Module) -> ExportSpec:
+    "The export entry of the fusion model: three modalities -> trigger probability and max gain, batch free."
+    names = ('ohlcv', 'tda', 'complexity', 'trigger_prob', 'max_pct')
+    return ExportSpec(fusion_inputs, fusion_forward, names[:3], names[3:], {n: {0: 'batch'} for n in names})
+
+EXPORTS['MultiTaskCrossModalAttention'] = fusion_spec
 
 # %% ../nbs/40_export.ipynb #40334679
 def eager_outputs(model: nn.Module, inputs: tuple) -> tuple[Tensor, ...]:

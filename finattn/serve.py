@@ -156,7 +156,8 @@ class ServeSpec:
     predict: Callable[[nn.Module, BaseModel], dict]                     # (model, validated request) -> JSON-able dict
 
 SERVERS: dict[str, ServeSpec] = {name: ServeSpec(tensor_request_model, tensor_predict)
-                                 for name in ('MultiAssetTransformer', 'MIGT_TVDT', 'LOBTransformer', 'ConditionalLOBTransformer')}
+                                 for name in ('MultiAssetTransformer', 'MIGT_TVDT', 'LOBTransformer', 'ConditionalLOBTransformer',
+                                              'MultiTaskCrossModalAttention')}
 
 def serve_spec(model: nn.Module) -> ServeSpec:
     "The `SERVERS` entry of `model`'s class."
