@@ -789,6 +789,7 @@ d = { 'settings': { 'branch': 'main',
                              'finattn.viz.plot_mid_paths': ('viz.html#plot_mid_paths', 'finattn/viz.py'),
                              'finattn.viz.plot_modality_weights': ('viz.html#plot_modality_weights', 'finattn/viz.py'),
                              'finattn.viz.plot_persistence_diagram': ('viz.html#plot_persistence_diagram', 'finattn/viz.py'),
+                             'finattn.viz.plot_profile': ('viz.html#plot_profile', 'finattn/viz.py'),
                              'finattn.viz.plot_quantile_fan': ('viz.html#plot_quantile_fan', 'finattn/viz.py'),
                              'finattn.viz.plot_training_curves': ('viz.html#plot_training_curves', 'finattn/viz.py'),
                              'finattn.viz.read_history': ('viz.html#read_history', 'finattn/viz.py')}}}
