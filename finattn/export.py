@@ -20,7 +20,7 @@ __all__ = ['EXPORTS', 'EXPORT_FORMATS', 'ExportSpec', 'export_spec', 'ExportWrap
            'migt_inputs', 'migt_forward', 'migt_spec', 'lob_inputs', 'lob_forward', 'lob_spec', 'fusion_inputs',
            'fusion_forward', 'fusion_spec', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
            'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized_metrics',
-           'compare_quantized_pinball', 'compare_quantized_perplexity', 'export_run']
+           'compare_quantized_pinball', 'compare_quantized_perplexity', 'compare_quantized_fusion', 'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
 @dataclass
@@ -372,6 +372,19 @@ def compare_quantized_perplexity(
     out.update(perplexity_float=math.exp(out['loss_float']), perplexity_int8=math.exp(out['loss_int8']), n_tokens=n)
     out['perplexity_change'] = out['perplexity_int8'] - out['perplexity_float']
     return out
+
+def compare_quantized_fusion(
+    model: nn.Module,               # a `MultiTaskCrossModalAttention`
+    data,                           # its `finattn.models.fusion_train.FusionData`
+    split: str = 'val',             # the block scored
+):  # DataFrame indexed float / int8: auc, precision, recall, f1, mse, base_rate, n, threshold
+    "Trigger and max-gain metrics of a fusion model and of its int8 copy on one block, at the float model's threshold."
+    import pandas as pd
+    from finattn.models.fusion_train import evaluate_fusion
+    model = model.cpu().eval()
+    ref = evaluate_fusion(model, data, split)
+    rows = {'float': ref, 'int8': evaluate_fusion(quantize_int8(model), data, split, threshold=ref['threshold'])}
+    return pd.DataFrame(rows).T.rename_axis('model')
 
 # %% ../nbs/40_export.ipynb #7e45a8fe
 EXPORT_FORMATS = {'torchscript': 'model.pt', 'onnx': 'model.onnx', 'int8': 'model_int8.pt'}
