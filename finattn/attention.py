@@ -244,9 +244,9 @@ class MultiHeadAttention(nn.Module):
                     kp = key_padding[:, None, None, :]    # (B, 1, 1, T_k)
                     mask = kp if mask is None else mask & kp
                 if mask is not None and (key_padding is not None or attn_mask is not None):
-                    has_empty_rows = True
                     row_ok = mask.any(-1, keepdim=True)   # (B|1, 1, T_q, 1): queries with at least one key
-                    mask = mask | ~row_ok                 # empty rows attend everywhere, then are zeroed
+                    has_empty_rows = not bool(row_ok.all())   # else skip the product below and the copy autograd keeps of it
+                    if has_empty_rows: mask = mask | ~row_ok  # empty rows attend everywhere, then are zeroed
         kw = {'modes': self.modes} if self.kernel == 'frequency' else {}
         out, weights = ATTENTION_KERNELS[self.kernel](
             q, k, v, mask=mask, is_causal=is_causal, dropout_p=self.dropout if self.training else 0.0,
