@@ -25,8 +25,8 @@ from ..train import Trainer, TrainConfig
 # %% auto #0
 __all__ = ['OHLCV_CHANNELS', 'PRESETS', 'ohlcv_channels', 'fusion_labels', 'cached_diagrams', 'FusionSamples', 'fusion_samples',
            'fusion_folds', 'FusionData', 'fusion_split', 'prepare_fusion', 'FusionWindows', 'FusionObjective',
-           'BestWeights', 'fusion_train_config', 'fit_fusion', 'predict_fusion', 'best_f1_threshold', 'evaluate_fusion',
-           'walk_forward_fusion', 'summarise_fusion', 'run_fusion']
+           'BestWeights', 'set_trigger_prior', 'fusion_train_config', 'fit_fusion', 'predict_fusion',
+           'best_f1_threshold', 'evaluate_fusion', 'walk_forward_fusion', 'summarise_fusion', 'run_fusion']
 
 # %% ../../nbs/22a_fusion_train.ipynb #d68de891
 OHLCV_CHANNELS = ('ret_open', 'ret_high', 'ret_low', 'ret_close',                                      # prices (4)
@@ -291,6 +291,15 @@ PRESETS = {'tiny': lambda **kw: FusionConfig.small(**{**dict(nbeats_hidden=64, n
                                                               shared_fc_dim=64), **kw}),
            'small': FusionConfig.small}
 
+def set_trigger_prior(
+    model: MultiTaskCrossModalAttention,
+    rate: float,            # pi: the base rate of triggers, clamped to [1e-3, 1 - 1e-3]
+) -> MultiTaskCrossModalAttention:  # the model, its last trigger-head bias set to log(pi / (1 - pi))
+    "Set the trigger head's output bias to the logit of the base rate (the prior initialisation of Lin et al. 2017)."
+    check_range(rate, 'rate', 0, 1)
+    with torch.no_grad(): model.trigger_head[-1].bias.fill_(float(torch.logit(torch.tensor(rate, dtype=torch.float64), eps=1e-3)))
+    return model
+
 def fusion_train_config(**kw) -> TrainConfig:
     "The default `TrainConfig` of the fusion model (AdamW 1e-3, cosine with 10 % warm-up, bf16, best by val AUC); kw override."
     return TrainConfig(**{'epochs': 6, 'lr': 1e-3, 'weight_decay': 1e-2, 'warmup_frac': 0.1, 'grad_clip': 1.0,
@@ -302,6 +311,7 @@ def fit_fusion(
     train_config: TrainConfig | None = None,     # default `fusion_train_config()`
     batch_size: int = 64,
     loss: MultiTaskLoss | None = None,           # default MultiTaskLoss() (focal alpha 0.25, gamma 2; weights 1, 1)
+    prior_bias: bool = True,                     # start the trigger logit at the training block's base rate (`set_trigger_prior`)
 ) -> tuple[MultiTaskCrossModalAttention, Trainer]:
     "Train a fresh model on the training block, validating on the validation block each epoch; the model holds the best epoch's weights."
     config = replace(config or FusionConfig.small(), seq_len=data.seq_len, n_channels=data.channels.shape[1],
@@ -309,6 +319,7 @@ def fit_fusion(
     tc = train_config or fusion_train_config()
     seed_everything(tc.seed)
     model = MultiTaskCrossModalAttention(config)
+    if prior_bias: set_trigger_prior(model, float(data.trigger[data.train].mean()))
     g = torch.Generator().manual_seed(tc.seed)
     train = DataLoader(FusionWindows(data, data.train), batch_size=batch_size, shuffle=True, generator=g)
     val = DataLoader(FusionWindows(data, data.val), batch_size=256)
