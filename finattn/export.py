@@ -299,13 +299,8 @@ def compare_quantized_metrics(
     from finattn.cli import load_panel_arg
     from finattn.data import Split
     from finattn.models.multi_asset_train import forecast_metrics, panel_dataset, predict, prepare_panel
-    run_dir = _check_run_dir(run_dir)
-    meta = read_model_config(run_dir/'model')
-    if not meta['model_class'].endswith(':MultiAssetTransformer'):
-        raise ValueError(f"run_dir: expected a multi-asset run, got a {meta['model_class']} model in {str(run_dir)!r}")
-    extra = meta['extra']
+    run_dir, extra, model = _load_run(run_dir, 'MultiAssetTransformer', 'a multi-asset')
     if 'split' not in extra: raise ValueError(f"run_dir: {str(run_dir)!r} has no saved split (not written by `finattn train`)")
-    model = load_model(run_dir/'model')
     c = model.config
     arrays = load_panel_arg(extra.get('data'), extra.get('max_dates'))
     split = Split(0, *(np.arange(extra['split'][k][0], extra['split'][k][1] + 1) for k in ('train', 'val', 'test')))
@@ -333,15 +328,10 @@ def compare_quantized_pinball(
     import pandas as pd
     from finattn.data import load_builtin, load_intraday
     from finattn.models.migt_train import predict_quantiles, prepare_bars, quantile_metrics
-    run_dir = _check_run_dir(run_dir)
-    meta = read_model_config(run_dir/'model')
-    if not meta['model_class'].endswith(':MIGT_TVDT'):
-        raise ValueError(f"run_dir: expected a MIGT-TVDT run, got a {meta['model_class']} model in {str(run_dir)!r}")
-    extra = meta['extra']
+    run_dir, extra, model = _load_run(run_dir, 'MIGT_TVDT', 'a MIGT-TVDT')
     bars = load_builtin('btcusd_15m_2021') if extra.get('data') is None else load_intraday(extra['data'])
     max_dates = max_dates or extra.get('max_dates')
     if max_dates: bars = bars.iloc[-max_dates * 96:]                  # as `finattn train migt-tvdt --max-dates`
-    model = load_model(run_dir/'model')
     c = model.config
     data = prepare_bars(bars, c.horizons, c.max_bars)
     rows = {}
@@ -395,6 +385,14 @@ def _check_run_dir(run_dir) -> Path:
         raise ValueError(f"run_dir: {str(run_dir)!r} is not a run folder (no model/config.json); "
                          f"expected a folder written by `finattn train`")
     return run_dir
+
+def _load_run(run_dir, model_class: str, what: str) -> tuple[Path, dict, nn.Module]:
+    "A run folder's path, its saved `extra` and its model, checked to be a `model_class` run."
+    run_dir = _check_run_dir(run_dir)
+    meta = read_model_config(run_dir/'model')
+    if not meta['model_class'].endswith(f':{model_class}'):
+        raise ValueError(f"run_dir: expected {what} run, got a {meta['model_class']} model in {str(run_dir)!r}")
+    return run_dir, meta['extra'], load_model(run_dir/'model')
 
 def _axes(shape, axes: dict) -> list:
     return [axes.get(i, s) for i, s in enumerate(shape)]

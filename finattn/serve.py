@@ -24,12 +24,13 @@ except ImportError as e:
 
 from . import __version__
 from .core import check_range, load_model, read_model_config
-from .export import export_spec, ExportWrapper
+from .export import EXPORTS, export_spec, ExportWrapper, _check_run_dir
 
 # %% auto #0
-__all__ = ['SERVERS', 'ServeLimits', 'TensorRequest', 'tensor_request_model', 'tensor_predict', 'ServeSpec', 'serve_spec',
-           'LOBEvent', 'Quote', 'NextEventsRequest', 'lob_messages', 'encode_request', 'next_events', 'BodySizeLimit',
-           'create_app', 'serve', 'add_serve_args', 'cmd_serve', 'main', 'free_port', 'running_server', 'load_test']
+__all__ = ['SERVERS', 'TENSOR_SERVER', 'ServeLimits', 'TensorRequest', 'tensor_request_model', 'tensor_predict', 'ServeSpec',
+           'serve_spec', 'LOBEvent', 'Quote', 'NextEventsRequest', 'lob_messages', 'encode_request', 'next_events',
+           'BodySizeLimit', 'create_app', 'serve', 'add_serve_args', 'cmd_serve', 'main', 'free_port', 'running_server',
+           'load_test']
 
 # %% ../nbs/41_serve.ipynb #eabc4869
 @dataclass
@@ -155,17 +156,16 @@ class ServeSpec:
     request_model: Callable[[nn.Module, ServeLimits], type[BaseModel]]  # (model, limits) -> pydantic request schema
     predict: Callable[[nn.Module, BaseModel], dict]                     # (model, validated request) -> JSON-able dict
 
-SERVERS: dict[str, ServeSpec] = {name: ServeSpec(tensor_request_model, tensor_predict)
-                                 for name in ('MultiAssetTransformer', 'MIGT_TVDT', 'LOBTransformer', 'ConditionalLOBTransformer',
-                                              'MultiTaskCrossModalAttention')}
+SERVERS: dict[str, ServeSpec] = {}   # class name -> spec, for models whose requests are not their export entry's tensors
+TENSOR_SERVER = ServeSpec(tensor_request_model, tensor_predict)
 
 def serve_spec(model: nn.Module) -> ServeSpec:
-    "The `SERVERS` entry of `model`'s class."
+    "The `SERVERS` entry of `model`'s class; the generic tensor schema for any other class with an export entry."
     name = type(model).__name__
-    if name not in SERVERS:
-        raise ValueError(f"model: no serving entry for {name}; expected an instance of one of {sorted(SERVERS)} "
-                         f"(add a `ServeSpec` to `finattn.serve.SERVERS`)")
-    return SERVERS[name]
+    if name in SERVERS: return SERVERS[name]
+    if name in EXPORTS: return TENSOR_SERVER
+    raise ValueError(f"model: no serving entry for {name}; expected an instance of one of {sorted({*SERVERS, *EXPORTS})} "
+                     f"(add a `ServeSpec` to `finattn.serve.SERVERS` or an `ExportSpec` to `finattn.export.EXPORTS`)")
 
 # %% ../nbs/41_serve.ipynb #429f07fe
 class LOBEvent(BaseModel):
@@ -330,9 +330,7 @@ def create_app(
 ) -> FastAPI:
     "A FastAPI app serving the model of `run_dir`."
     limits = ServeLimits(max_request_bytes=max_request_bytes, max_new_tokens=max_new_tokens_limit, **limits)
-    run_dir = Path(run_dir)
-    if not (run_dir/'model'/'config.json').exists():
-        raise ValueError(f"run_dir: {str(run_dir)!r} is not a run folder (no model/config.json)")
+    run_dir = _check_run_dir(run_dir)
     meta = read_model_config(run_dir/'model')
     model = load_model(run_dir/'model').cpu().eval()
     spec = serve_spec(model)
