@@ -5,15 +5,17 @@
 # %% ../nbs/11_features.ipynb #95f525b9
 from __future__ import annotations
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import as_strided
 
 from .core import check_option, check_range
 
 # %% auto #0
-__all__ = ['INTRADAY_FEATURES', 'VWAP_MODES', 'BAR_STAMPS', 'FeatureConfig', 'seeded_ema', 'rsi', 'macd', 'atr', 'bbands',
-           'intraday_features', 'warmup_bars', 'valid_from', 'ready_mask', 'drop_warmup', 'resample_bars']
+__all__ = ['INTRADAY_FEATURES', 'VWAP_MODES', 'BAR_STAMPS', 'FeatureConfig', 'seeded_ema', 'rsi', 'macd', 'atr', 'window_stats',
+           'bbands', 'intraday_features', 'warmup_bars', 'valid_from', 'ready_mask', 'drop_warmup', 'resample_bars']
 
 # %% ../nbs/11_features.ipynb #a96908c0
 INTRADAY_FEATURES = (
@@ -64,39 +66,90 @@ class FeatureConfig:
         check_option(self.vwap, 'vwap', VWAP_MODES)
 
 # %% ../nbs/11_features.ipynb #57d5861b
+_BLOCK = 32   # L: bars per block of the EMA scan (one L x L decay matrix per smoothing)
+_ROWS = 2048  # blocks per pass of the scan: its temporaries (~0.5 MiB) stay in cache
+
+@lru_cache(maxsize=64)
+def _decay(alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    "M (L, L) with M[s, j] = alpha q^(j - s) for s <= j (a block's answer to its own inputs) and P = q^(0..L), q = 1 - alpha."
+    q, j = 1 - alpha, np.arange(_BLOCK)
+    P = q ** np.arange(_BLOCK + 1)
+    return np.where(j[:, None] <= j, alpha * P[np.abs(j - j[:, None])], 0.0), P
+
+def _ema_scan(
+    z: np.ndarray,                # (n,) float64, finite
+    alphas: tuple[float, ...],    # alpha_i in (0, 1]
+    weights: tuple[float, ...],   # w_i
+    starts: tuple[float, ...],    # y_i[0]
+    out: np.ndarray,              # (n,) float64; may be z itself
+) -> np.ndarray:                  # out[t] = sum_i w_i y_i[t], y_i[t] = (1 - alpha_i) y_i[t-1] + alpha_i z[t]
+    "A weighted sum of EMAs of z, each block of L steps one GEMM; the values entering the blocks come from the same scan over the block ends."
+    L, n = _BLOCK, len(z) - 1
+    decays = [_decay(a) for a in alphas]
+    M = sum(w * m for w, (m, _) in zip(weights, decays))                    # (L, L) the weighted blocks' answer
+    WP = np.stack([w * p[1:] for w, (_, p) in zip(weights, decays)])        # (I, L) how a carried value fades
+    nb = n // L
+    Z, Y = z[1:1 + nb * L].reshape(nb, L), out[1:1 + nb * L].reshape(nb, L)
+    carry = np.array(starts, dtype=np.float64)                              # (I,) y_i before the next block
+    if nb:
+        # y_i at block b's end = its block's own part + q_i^L y_i at block b-1's end: for each i, a recursion over the
+        # nb block ends with q_i^L for q_i, solved by this same scan (n / L values, then n / L^2, ...)
+        own = Z @ np.stack([m[:, -1] for m, _ in decays], 1)                 # (nb, I)
+        before = np.empty((nb + 1, len(alphas)))                             # y_i entering block b (row b), after the last (row nb)
+        for i, (y0, (_, p)) in enumerate(zip(starts, decays)):
+            a = 1 - p[L]
+            col = np.empty(nb + 1); col[0] = y0; np.divide(own[:, i], a, out=col[1:])
+            before[:, i] = _ema_scan(col, (a,), (1.0,), (y0,), col)
+        # [block | values entering it] @ [M; WP]: the carries ride along in the block's own GEMM
+        MW = np.concatenate([M, WP])                                         # (L + I, L)
+        A = np.empty((min(nb, _ROWS), L + len(alphas)))
+        for i in range(0, nb, _ROWS):
+            rows = Y[i:i + _ROWS]; k = len(rows)
+            A[:k, :L] = Z[i:i + k]; A[:k, L:] = before[i:i + k]
+            np.matmul(A[:k], MW, out=rows)
+        carry = before[nb]
+    r = n - nb * L
+    if r: out[1 + nb * L:] = z[1 + nb * L:] @ M[:r, :r] + carry @ WP[:, :r]
+    out[0] = np.dot(weights, starts)
+    return out
+
 def seeded_ema(
-    x: np.ndarray,               # (T,) finite from `start` on
-    period: int,                 # n: bars in the seed (and, by default, alpha = 2 / (n + 1))
-    alpha: float | None = None,  # smoothing; 1 / n gives Wilder's average
-    start: int = 0,              # first bar of the seed window
-) -> np.ndarray:                 # (T,) NaN before bar start + n - 1
+    x: np.ndarray,                  # (T,) finite from `start` on
+    period: int,                    # n: bars in the seed (and, by default, alpha = 2 / (n + 1))
+    alpha: float | None = None,     # smoothing in (0, 1]; 1 / n gives Wilder's average
+    start: int = 0,                 # first bar of the seed window
+    out: np.ndarray | None = None,  # (T,) float64 to write into (may be x itself); default a new array
+) -> np.ndarray:                    # (T,) NaN before bar start + n - 1
     "EMA seeded, as TA-Lib does, with the mean of x[start : start + n] at bar start + n - 1."
-    alpha = 2 / (period + 1) if alpha is None else alpha
-    x = np.asarray(x, dtype=np.float64)
-    y = np.full(len(x), np.nan)
+    check_range(period, 'period', 1)
+    alpha = 2 / (period + 1) if alpha is None else float(check_range(alpha, 'alpha', 0, 1, low_inclusive=False))
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.empty(len(x)) if out is None else out
     s = start + period - 1
-    if s >= len(x): return y
-    z = x[s:].copy()
-    z[0] = x[start:s + 1].mean()                                        # the SMA seed replaces the first value
-    y[s:] = pd.Series(z).ewm(alpha=alpha, adjust=False).mean().to_numpy()  # y_t = (1 - alpha) y_{t-1} + alpha x_t
+    if s >= len(x): y[:] = np.nan; return y
+    _ema_scan(x[s:], (alpha,), (1.0,), (x[start:s + 1].mean(),), y[s:])   # in place is fine: blocks are read before written
+    y[:s] = np.nan
     return y
 
 def _prev(x: np.ndarray) -> np.ndarray:
     "x shifted one bar later (NaN first)."
-    return np.concatenate([[np.nan], x[:-1]])
+    out = np.empty(len(x)); out[0] = np.nan; out[1:] = x[:-1]
+    return out
 
 def rsi(
     close: np.ndarray,  # (T,)
     period: int = 14,
 ) -> np.ndarray:        # (T,) in [0, 100], NaN for the first `period` bars
     "Wilder's RSI, 100 G / (G + L) with Wilder averages of gains and losses (SMA seed); 50 where nothing moved."
-    d = np.diff(np.asarray(close, dtype=np.float64), prepend=np.nan)
-    g = seeded_ema(np.where(d > 0, d, 0.0), period, 1 / period, start=1)
-    l = seeded_ema(np.where(d < 0, -d, 0.0), period, 1 / period, start=1)
-    s = g + l
-    out = np.where(s > 0, 100 * g / np.where(s > 0, s, 1.0), 50.0)
-    out[np.isnan(s)] = np.nan
-    return out
+    c = np.asarray(close, dtype=np.float64)
+    d = np.empty(len(c)); d[:1] = np.nan
+    np.subtract(c[1:], c[:-1], out=d[1:])
+    g = seeded_ema(np.maximum(d, 0.0), period, 1 / period, start=1)
+    s = seeded_ema(np.abs(d, out=d), period, 1 / period, start=1, out=d)   # G + L: the average absolute move (EMAs are linear)
+    still = s <= 0                                                          # nothing moved in the window (NaN compares False)
+    np.divide(g, s, out=g, where=~still)
+    g *= 100; g[still] = 50.0
+    return g
 
 def macd(
     close: np.ndarray,  # (T,)
@@ -105,9 +158,11 @@ def macd(
     signal: int = 9,
 ) -> tuple[np.ndarray, np.ndarray]:  # MACD line (NaN before bar slow-1), signal line (NaN before slow+signal-2)
     "MACD = EMA_fast - EMA_slow, both seeded at bar slow-1 (TA-Lib's alignment), and its signal EMA."
-    slow_ema = seeded_ema(close, slow)
-    fast_ema = seeded_ema(close, fast, start=slow - fast)    # seeded on the `fast` bars ending at bar slow-1
-    line = fast_ema - slow_ema
+    c = np.ascontiguousarray(close, dtype=np.float64)
+    line = np.full(len(c), np.nan)
+    s = slow - 1
+    if s < len(c):   # one scan for the difference: the fast EMA seeded on the `fast` bars ending at bar slow-1, the slow on all
+        _ema_scan(c[s:], (2 / (fast + 1), 2 / (slow + 1)), (1.0, -1.0), (c[slow - fast:slow].mean(), c[:slow].mean()), line[s:])
     return line, seeded_ema(line, signal, start=slow - 1)
 
 def atr(
@@ -115,9 +170,69 @@ def atr(
     period: int = 14,
 ) -> np.ndarray:  # (T,) NaN for the first `period` bars
     "Wilder's average true range, TR_t = max(H_t, C_{t-1}) - min(L_t, C_{t-1}), SMA seed over TR_1..TR_n."
-    pc = _prev(np.asarray(close, dtype=np.float64))
-    tr = np.maximum(high, pc) - np.minimum(low, pc)
-    return seeded_ema(tr, period, 1 / period, start=1)
+    c = np.asarray(close, dtype=np.float64)
+    tr = np.empty(len(c)); tr[:1] = np.nan
+    np.maximum(high[1:], c[:-1], out=tr[1:])
+    tr[1:] -= np.minimum(low[1:], c[:-1])
+    return seeded_ema(tr, period, 1 / period, start=1, out=tr)
+
+_ROW = 256      # outputs per row of the window statistics: each row's deviations are taken from its own first bar
+_PASS = 128     # rows per pass (~0.3 MiB per temporary)
+
+def _window_sum(d: np.ndarray, w: int, m: int) -> np.ndarray:
+    "(k, m) sums d[:, i] + ... + d[:, i + w - 1] of (k, >= m + w - 1) rows by pairwise doubling: ~2 log2(w) passes, w-term rounding."
+    acc, p, size, used = None, d, 1, 0
+    while True:
+        if w & 1:                                  # this power of two is in w: add the next `size` terms
+            acc = p[:, used:used + m].copy() if acc is None else np.add(acc, p[:, used:used + m], out=acc)
+            used += size
+        w >>= 1
+        if not w: return acc
+        p = p[:, :-size] + p[:, size:]             # sums of 2 * size consecutive terms
+        size *= 2
+
+def window_stats(
+    x: np.ndarray,            # (T,) NaN allowed (a window holding one is NaN)
+    window: int,              # w: bars per trailing window
+    ddof: int | None = None,  # None: sums only; 0 or 1: also the standard deviation with this ddof
+) -> tuple[np.ndarray, np.ndarray | None]:  # (T,) sums, (T,) standard deviations or None; NaN for the first w-1 bars
+    "Trailing sums (and standard deviations) over `window` bars, summed around a nearby bar: no running-sum drift or cancellation."
+    check_range(window, 'window', 1)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    n, w = len(x), window
+    s = np.empty(n); s[:w - 1] = np.nan
+    sd = None
+    if ddof is not None: sd = np.empty(n); sd[:w - 1] = np.nan
+    if n < w: return s, sd
+    holes = np.isnan(x.sum())                       # a NaN anywhere (checked without a mask the size of x)
+    if holes:
+        bad = np.isnan(x)
+        x = np.where(bad, 0.0, x)
+
+    def rows(first, k, r):                          # k rows of r windows, the first ending at bar first + w - 1
+        V = as_strided(x[first:], (k, r + w - 1), (r * 8, 8))   # overlapping views of x: row j holds its windows' bars
+        ref = V[:, :1]                              # deviations from the row's first bar stay small: no cancellation
+        d = V - ref
+        S = _window_sum(d, w, r)
+        out = slice(first + w - 1, first + w - 1 + k * r)
+        if sd is not None:
+            Q = _window_sum(np.square(d, out=d), w, r)
+            Q -= S * S / w                          # sum of squares about each window's mean
+            if w > ddof:
+                np.maximum(Q, 0, out=Q); Q /= w - ddof; np.sqrt(Q, out=sd[out].reshape(k, r))
+            else: sd[out] = np.nan
+        np.add(S, w * ref, out=s[out].reshape(k, r))
+
+    m = n - w + 1                                   # windows
+    full = m // _ROW
+    for i in range(0, full, _PASS): rows(i * _ROW, min(_PASS, full - i), _ROW)
+    if m % _ROW: rows(full * _ROW, 1, m % _ROW)
+    if holes:
+        c = np.cumsum(bad)
+        hit = np.zeros(n, bool); hit[w - 1] = c[w - 1] > 0; hit[w:] = c[w:] > c[:-w]
+        s[hit] = np.nan
+        if sd is not None: sd[hit] = np.nan
+    return s, sd
 
 def bbands(
     close: np.ndarray,   # (T,)
@@ -125,9 +240,10 @@ def bbands(
     width: float = 2.0,  # k: bands at middle ± k sigma
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # upper, middle, lower; NaN for the first period-1 bars
     "Bollinger bands: SMA over `period` bars ± `width` population standard deviations over the same bars."
-    r = pd.Series(np.asarray(close, dtype=np.float64)).rolling(period)
-    mid, sd = r.mean().to_numpy(), r.std(ddof=0).to_numpy()
-    return mid + width * sd, mid, mid - width * sd
+    mid, sd = window_stats(close, period, ddof=0)
+    mid /= period; sd *= width
+    lower = mid - sd
+    return np.add(mid, sd, out=sd), mid, lower
 
 # %% ../nbs/11_features.ipynb #366a122a
 _OHLCV = ['open', 'high', 'low', 'close', 'volume']
@@ -158,8 +274,9 @@ def _local(idx: pd.DatetimeIndex, tz: str) -> pd.DatetimeIndex:
     return (idx.tz_localize('UTC') if idx.tz is None else idx).tz_convert(tz)
 
 def _rolling(x: np.ndarray, w: int, fn: str) -> np.ndarray:
-    "A trailing window statistic over bars; NaN until the window is full (a NaN inside keeps it NaN)."
-    return getattr(pd.Series(x).rolling(w), fn)().to_numpy()
+    "A trailing window 'sum', 'mean' or 'std' (ddof 1) over bars; NaN until the window is full or where it holds a NaN."
+    s, sd = window_stats(x, w, ddof=1 if fn == 'std' else None)
+    return sd if fn == 'std' else s / w if fn == 'mean' else s
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     "a / b, 0 where b is 0 (nothing traded), NaN where a or b is NaN (warm-up)."
