@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import torch
@@ -103,6 +103,11 @@ ATTENTION_KERNELS: dict[str, Callable] = {
 }
 
 # %% ../nbs/01_attention.ipynb #fde10963
+class _Room:
+    "Preallocated key/value (and padding) buffers shared by the successive views of one growing cache."
+    def __init__(self, key: Tensor, value: Tensor, padding_mask: Tensor | None, filled: int):
+        self.key, self.value, self.padding_mask, self.filled = key, value, padding_mask, filled
+
 @dataclass
 class KVCache:
     "Projected keys and values of the positions attended so far."
@@ -110,19 +115,41 @@ class KVCache:
     value: Tensor                     # (B, H, S, d_head)
     padding_mask: Tensor | None = None  # (B, S), True where a cached position holds real data; None: all real
     static: bool = False              # True for a cross-attention memory: reused as is, never appended to
+    room: _Room | None = field(default=None, repr=False, compare=False)  # buffers to grow into (see `reserve`)
 
     @property
     def length(self) -> int: return self.key.shape[-2]
 
+    def reserve(self, total: int) -> KVCache:
+        "This cache copied into buffers of `total` positions: `append` then writes in place, while this view is the newest."
+        check_range(total, 'total', self.length)
+        if self.static: raise ValueError("cache: a cross-attention (static) cache is never appended to; nothing to reserve")
+        B, H, S, D = self.key.shape
+        k, v = self.key.new_empty(B, H, total, D), self.value.new_empty(B, H, total, D)
+        k[..., :S, :], v[..., :S, :] = self.key, self.value
+        pm = None
+        if self.padding_mask is not None:
+            pm = self.padding_mask.new_ones(B, total); pm[:, :S] = self.padding_mask
+        room = _Room(k, v, pm, S)
+        return KVCache(k[..., :S, :], v[..., :S, :], None if pm is None else pm[:, :S], False, room)
+
     def append(self, key: Tensor, value: Tensor, padding_mask: Tensor | None = None) -> KVCache:
         "A cache with `key`/`value` (B, H, T_new, d_head) and their `padding_mask` (B, T_new) added at the end."
+        if self.static: raise ValueError("cache: a cross-attention (static) cache cannot be appended to")
+        room, S, T = self.room, self.length, key.shape[-2]
+        # in place only from the newest view (an older one branching off would overwrite what a newer one reads)
+        if room is not None and room.filled == S and S + T <= room.key.shape[-2] and (padding_mask is None or room.padding_mask is not None):
+            room.key[..., S:S + T, :], room.value[..., S:S + T, :] = key, value
+            if room.padding_mask is not None: room.padding_mask[:, S:S + T] = True if padding_mask is None else padding_mask
+            room.filled = S + T
+            pm = None if room.padding_mask is None else room.padding_mask[:, :S + T]
+            return KVCache(room.key[..., :S + T, :], room.value[..., :S + T, :], pm, False, room)
         pm = None
         if padding_mask is not None or self.padding_mask is not None:
             B, S, T = key.shape[0], self.length, key.shape[-2]
             old = self.padding_mask if self.padding_mask is not None else key.new_ones(B, S, dtype=torch.bool)
             new = padding_mask if padding_mask is not None else key.new_ones(B, T, dtype=torch.bool)
             pm = torch.cat([old, new], 1)
-        if self.static: raise ValueError("cache: a cross-attention (static) cache cannot be appended to")
         return KVCache(torch.cat([self.key, key], -2), torch.cat([self.value, value], -2), pm)
 
     def reorder(self, index: Tensor) -> KVCache:

@@ -44,25 +44,70 @@ def takens_embedding(
     return np.stack([x[..., i * delay:i * delay + n] for i in range(dim)], axis=-1)
 
 # %% ../nbs/12_tda.ipynb #0d2a6de3
+def _mst_lengths(D: np.ndarray) -> np.ndarray:
+    "(N-1,) edge lengths of a minimum spanning tree of the complete graph with distances D (N, N): Prim, O(N^2)."
+    n = len(D)
+    best, done, out = D[0].copy(), np.zeros(n, bool), np.empty(max(n - 1, 0))
+    done[0] = True; best[0] = np.inf
+    for i in range(n - 1):
+        j = int(np.argmin(best))
+        out[i] = best[j]
+        done[j] = True; best[j] = np.inf
+        np.minimum(best, np.where(done, np.inf, D[j]), out=best)
+    return out
+
+def _h1_horizon(points: np.ndarray, D: np.ndarray) -> float:
+    "A Rips scale by which every H1 class has died (0: none is ever born), from the point cloud's Delaunay / alpha complex (m <= 3)."
+    import gudhi
+    st = gudhi.AlphaComplex(points=points).create_simplex_tree()
+    # 1. births: an edge uv with a point w, |uw|, |vw| <= |uv|, enters with the triangle uvw that fills its cycle, so
+    #    only edges with an empty closed lune create classes; those are Delaunay (Gabriel) edges
+    e = np.array([s for s, _ in st.get_skeleton(1) if len(s) == 2], dtype=np.int64).reshape(-1, 2)
+    r = D[e[:, 0], e[:, 1]]
+    empty = (np.maximum(D[e[:, 0]], D[e[:, 1]]) <= r[:, None]).sum(1) == 2       # only u and v themselves
+    if not empty.any(): return 0.0
+    last_birth = float(r[empty].max())
+    # 2. deaths: Jung's theorem puts a set of diameter r inside a ball of radius J r, so Rips(r) is inside Cech(J r),
+    #    which is inside Rips(2 J r); where Cech (= alpha) H1 is zero at J r >= J last_birth, every Rips class has died by 2 J r
+    m = points.shape[1]
+    jung = math.sqrt(m / (2 * (m + 1)))
+    st.compute_persistence(homology_coeff_field=2, persistence_dim_max=False)
+    bars = np.sqrt(st.persistence_intervals_in_dimension(1).reshape(-1, 2))        # alpha filtration: squared radii
+    rho = jung * last_birth
+    while True:
+        alive = (bars[:, 0] <= rho) & (rho < bars[:, 1])
+        if not alive.any(): return 2 * rho
+        rho = float(bars[alive, 1].max())
+
+def _rips_h1(points: np.ndarray, threshold: float) -> np.ndarray:
+    "H1 intervals of the Rips filtration up to `threshold` (gudhi, Z/2); classes alive there have death inf."
+    import gudhi
+    st = gudhi.RipsComplex(points=points, max_edge_length=threshold).create_simplex_tree(max_dimension=1)
+    st.collapse_edges()                      # fewer edges, same diagrams
+    st.expansion(2)                          # triangles, which kill the H1 classes
+    st.compute_persistence(homology_coeff_field=2, persistence_dim_max=False)
+    return st.persistence_intervals_in_dimension(1).reshape(-1, 2)
+
 def persistence_diagrams(
     points: np.ndarray,      # (N, m) point cloud
     max_edge: float = 0.05,  # Rips threshold eps_max (in the points' units)
 ) -> list[np.ndarray]:       # [D0 (n0, 2), D1 (n1, 2)] of (birth, death), all finite
-    "Vietoris-Rips persistence in dimensions 0 and 1 (gudhi, Z/2), without the infinite H0 bar, deaths cut at `max_edge`."
-    import gudhi
+    "Vietoris-Rips persistence in dimensions 0 and 1 (Z/2), without the infinite H0 bar, deaths cut at `max_edge`."
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2: raise ValueError(f"points: expected shape (N, m), got {points.shape}")
     check_range(max_edge, 'max_edge', 0, low_inclusive=False)
-    st = gudhi.RipsComplex(points=points, max_edge_length=max_edge).create_simplex_tree(max_dimension=1)
-    st.collapse_edges()                      # fewer edges, same diagrams
-    st.expansion(2)                          # triangles, which kill the H1 classes
-    st.compute_persistence(homology_coeff_field=2, persistence_dim_max=False)
-    out = []
-    for k in (0, 1):
-        d = st.persistence_intervals_in_dimension(k).reshape(-1, 2)
-        if k == 0 and len(d): d = np.delete(d, np.argmax(d[:, 1]), axis=0)   # the essential component (death inf)
-        out.append(np.minimum(d, max_edge))
-    return out
+    points = np.unique(points, axis=0)       # a repeated point only adds zero-length bars
+    diff = points[:, None, :] - points[None, :, :]
+    D = np.sqrt(np.einsum('ijk,ijk->ij', diff, diff))
+    lengths = _mst_lengths(D)                # H0: components merge along a minimum spanning tree
+    d0 = np.stack([np.zeros(len(lengths)), np.minimum(lengths, max_edge)], 1)
+    # H1: a Rips filtration truncated at t has the full diagram with deaths after t read as inf, so run it only up to
+    # a scale by which every class has provably died (for m > 3 Delaunay costs too much: up to max_edge, as before)
+    t = max_edge
+    if 2 <= points.shape[1] <= 3 and len(points) > points.shape[1] + 1: t = min(t, _h1_horizon(points, D))
+    d1 = np.zeros((0, 2)) if t == 0 else _rips_h1(points, t)
+    if t < max_edge and np.isinf(d1[:, 1]).any(): d1 = _rips_h1(points, max_edge)   # not expected: a safety net
+    return [d0, np.minimum(d1, max_edge)]
 
 # %% ../nbs/12_tda.ipynb #c9778a2e
 def betti_curve(
