@@ -113,12 +113,20 @@ def _ema_scan(
     out[0] = np.dot(weights, starts)
     return out
 
+def _check_run(y: np.ndarray, x: np.ndarray | None, first: int, name: str):
+    "Raise unless the EMA y is finite: a NaN or inf in its input from bar `first` on reaches y[-1] through the carries."
+    if np.isfinite(y[-1]): return
+    bad = [] if x is None else first + np.flatnonzero(~np.isfinite(x[first:]))
+    at = f", got {x[bad[0]]} at bar {bad[0]}" if len(bad) else ""
+    raise ValueError(f"{name}: expected finite values from bar {first} on (where the EMA and its seed run){at}")
+
 def seeded_ema(
     x: np.ndarray,                  # (T,) finite from `start` on
     period: int,                    # n: bars in the seed (and, by default, alpha = 2 / (n + 1))
     alpha: float | None = None,     # smoothing in (0, 1]; 1 / n gives Wilder's average
     start: int = 0,                 # first bar of the seed window
     out: np.ndarray | None = None,  # (T,) float64 to write into (may be x itself); default a new array
+    name: str = 'x',                # the input's name in errors
 ) -> np.ndarray:                    # (T,) NaN before bar start + n - 1
     "EMA seeded, as TA-Lib does, with the mean of x[start : start + n] at bar start + n - 1."
     check_range(period, 'period', 1)
@@ -128,6 +136,7 @@ def seeded_ema(
     s = start + period - 1
     if s >= len(x): y[:] = np.nan; return y
     _ema_scan(x[s:], (alpha,), (1.0,), (x[start:s + 1].mean(),), y[s:])   # in place is fine: blocks are read before written
+    _check_run(y, None if y is x else x, start, name)
     y[:s] = np.nan
     return y
 
@@ -144,8 +153,8 @@ def rsi(
     c = np.asarray(close, dtype=np.float64)
     d = np.empty(len(c)); d[:1] = np.nan
     np.subtract(c[1:], c[:-1], out=d[1:])
-    g = seeded_ema(np.maximum(d, 0.0), period, 1 / period, start=1)
-    s = seeded_ema(np.abs(d, out=d), period, 1 / period, start=1, out=d)   # G + L: the average absolute move (EMAs are linear)
+    g = seeded_ema(np.maximum(d, 0.0), period, 1 / period, start=1, name='close')
+    s = seeded_ema(np.abs(d, out=d), period, 1 / period, start=1, out=d, name='close')   # G + L: the average absolute move (EMAs are linear)
     still = s <= 0                                                          # nothing moved in the window (NaN compares False)
     np.divide(g, s, out=g, where=~still)
     g *= 100; g[still] = 50.0
@@ -163,7 +172,8 @@ def macd(
     s = slow - 1
     if s < len(c):   # one scan for the difference: the fast EMA seeded on the `fast` bars ending at bar slow-1, the slow on all
         _ema_scan(c[s:], (2 / (fast + 1), 2 / (slow + 1)), (1.0, -1.0), (c[slow - fast:slow].mean(), c[:slow].mean()), line[s:])
-    return line, seeded_ema(line, signal, start=slow - 1)
+        _check_run(line, c, 0, 'close')
+    return line, seeded_ema(line, signal, start=slow - 1, name='close')
 
 def atr(
     high: np.ndarray, low: np.ndarray, close: np.ndarray,  # (T,) each
@@ -174,10 +184,10 @@ def atr(
     tr = np.empty(len(c)); tr[:1] = np.nan
     np.maximum(high[1:], c[:-1], out=tr[1:])
     tr[1:] -= np.minimum(low[1:], c[:-1])
-    return seeded_ema(tr, period, 1 / period, start=1, out=tr)
+    return seeded_ema(tr, period, 1 / period, start=1, out=tr, name='high, low, close')
 
-_ROW = 256      # outputs per row of the window statistics: each row's deviations are taken from its own first bar
-_PASS = 128     # rows per pass (~0.3 MiB per temporary)
+_ROW = 4096     # outputs per row of the window statistics: each row's deviations are taken from its own first bar
+_PASS = 8       # rows per pass (~0.25 MiB per temporary)
 
 def _window_sum(d: np.ndarray, w: int, m: int) -> np.ndarray:
     "(k, m) sums d[:, i] + ... + d[:, i + w - 1] of (k, >= m + w - 1) rows by pairwise doubling: ~2 log2(w) passes, w-term rounding."
