@@ -4,12 +4,12 @@
 
 # %% ../nbs/11_features.ipynb #95f525b9
 from __future__ import annotations
+import math, warnings
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import as_strided
+import torch
 
 from .core import check_option, check_range
 
@@ -66,51 +66,47 @@ class FeatureConfig:
         check_option(self.vwap, 'vwap', VWAP_MODES)
 
 # %% ../nbs/11_features.ipynb #57d5861b
-_BLOCK = 32   # L: bars per block of the EMA scan (one L x L decay matrix per smoothing)
-_ROWS = 2048  # blocks per pass of the scan: its temporaries (~0.5 MiB) stay in cache
+_BLOCK = 64           # L: bars per block of the EMA scan, at most
+_RESCALE = 1e100      # the largest factor q^-(L-1) an input is rescaled by inside a block
+_NEGLIGIBLE = 1e-100  # a decay q this small drops the carried value: q y[t-1] is below any rounding of y's scale
 
-@lru_cache(maxsize=64)
-def _decay(alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    "M (L, L) with M[s, j] = alpha q^(j - s) for s <= j (a block's answer to its own inputs) and P = q^(0..L), q = 1 - alpha."
-    q, j = 1 - alpha, np.arange(_BLOCK)
-    P = q ** np.arange(_BLOCK + 1)
-    return np.where(j[:, None] <= j, alpha * P[np.abs(j - j[:, None])], 0.0), P
+def _tensor(a: np.ndarray) -> torch.Tensor:
+    "A tensor sharing a's memory (a read-only array is only read: PyTorch's warning about it does not apply)."
+    if a.flags.writeable: return torch.from_numpy(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)
+        return torch.from_numpy(a)
 
-def _ema_scan(
-    z: np.ndarray,                # (n,) float64, finite
-    alphas: tuple[float, ...],    # alpha_i in (0, 1]
-    weights: tuple[float, ...],   # w_i
-    starts: tuple[float, ...],    # y_i[0]
-    out: np.ndarray,              # (n,) float64; may be z itself
-) -> np.ndarray:                  # out[t] = sum_i w_i y_i[t], y_i[t] = (1 - alpha_i) y_i[t-1] + alpha_i z[t]
-    "A weighted sum of EMAs of z, each block of L steps one GEMM; the values entering the blocks come from the same scan over the block ends."
-    L, n = _BLOCK, len(z) - 1
-    decays = [_decay(a) for a in alphas]
-    M = sum(w * m for w, (m, _) in zip(weights, decays))                    # (L, L) the weighted blocks' answer
-    WP = np.stack([w * p[1:] for w, (_, p) in zip(weights, decays)])        # (I, L) how a carried value fades
-    nb = n // L
-    Z, Y = z[1:1 + nb * L].reshape(nb, L), out[1:1 + nb * L].reshape(nb, L)
-    carry = np.array(starts, dtype=np.float64)                              # (I,) y_i before the next block
-    if nb:
-        # y_i at block b's end = its block's own part + q_i^L y_i at block b-1's end: for each i, a recursion over the
-        # nb block ends with q_i^L for q_i, solved by this same scan (n / L values, then n / L^2, ...)
-        own = Z @ np.stack([m[:, -1] for m, _ in decays], 1)                 # (nb, I)
-        before = np.empty((nb + 1, len(alphas)))                             # y_i entering block b (row b), after the last (row nb)
-        for i, (y0, (_, p)) in enumerate(zip(starts, decays)):
-            a = 1 - p[L]
-            col = np.empty(nb + 1); col[0] = y0; np.divide(own[:, i], a, out=col[1:])
-            before[:, i] = _ema_scan(col, (a,), (1.0,), (y0,), col)
-        # [block | values entering it] @ [M; WP]: the carries ride along in the block's own GEMM
-        MW = np.concatenate([M, WP])                                         # (L + I, L)
-        A = np.empty((min(nb, _ROWS), L + len(alphas)))
-        for i in range(0, nb, _ROWS):
-            rows = Y[i:i + _ROWS]; k = len(rows)
-            A[:k, :L] = Z[i:i + k]; A[:k, L:] = before[i:i + k]
-            np.matmul(A[:k], MW, out=rows)
-        carry = before[nb]
-    r = n - nb * L
-    if r: out[1 + nb * L:] = z[1 + nb * L:] @ M[:r, :r] + carry @ WP[:, :r]
-    out[0] = np.dot(weights, starts)
+def _ema(
+    z: np.ndarray,    # (n,) float64, contiguous, finite
+    alpha: float,     # in (0, 1]
+    y0: float,        # y[0]
+    out: np.ndarray,  # (n,) float64, contiguous; may be z itself
+) -> np.ndarray:      # out[t] = q out[t-1] + alpha z[t] (q = 1 - alpha), out[0] = y0
+    "An EMA by blocks of L bars, each one cumulative sum of rescaled inputs; the values entering the blocks come from the same scan over the block ends."
+    n, q = len(z) - 1, 1 - alpha
+    if n and q <= _NEGLIGIBLE: np.multiply(z[1:], alpha, out=out[1:])
+    elif n:
+        L = min(_BLOCK, max(2, int(math.log(_RESCALE) / -math.log(q))))   # q^-(L-1) <= _RESCALE: no overflow
+        nb, r = divmod(n, L)
+        P = q ** np.arange(L)                                                # q^j, j = 0 .. L-1
+        carry = y0
+        if nb:
+            # block b: y[j] = q^j (alpha sum_{s<=j} q^-s z[s] + q c_b), c_b the value entering it
+            Y = out[1:1 + nb * L].reshape(nb, L)
+            np.multiply(z[1:1 + nb * L].reshape(nb, L), alpha / P, out=Y)  # out's first write: one thread (see the prose)
+            W = torch.from_numpy(Y).cumsum_(1)
+            # the entering values: c_{b+1} = q^L c_b + q^(L-1) W[b, L-1], the same recursion with q^L for q
+            a = q ** L
+            c = np.empty(nb + 1); np.multiply(Y[:, -1], P[-1] / (1 - a), out=c[1:])
+            _ema(c, 1 - a, y0, c)
+            W.add_(torch.from_numpy(c[:nb, None]), alpha=q).mul_(torch.from_numpy(P))
+            carry = c[nb]
+        if r:
+            tail = out[1 + nb * L:]
+            np.multiply(z[1 + nb * L:], alpha / P[:r], out=tail)
+            np.cumsum(tail, out=tail); tail += q * carry; tail *= P[:r]
+    out[0] = y0
     return out
 
 def _check_run(y: np.ndarray, x: np.ndarray | None, first: int, name: str):
@@ -125,7 +121,7 @@ def seeded_ema(
     period: int,                    # n: bars in the seed (and, by default, alpha = 2 / (n + 1))
     alpha: float | None = None,     # smoothing in (0, 1]; 1 / n gives Wilder's average
     start: int = 0,                 # first bar of the seed window
-    out: np.ndarray | None = None,  # (T,) float64 to write into (may be x itself); default a new array
+    out: np.ndarray | None = None,  # (T,) contiguous float64 to write into (may be x itself); default a new array
     name: str = 'x',                # the input's name in errors
 ) -> np.ndarray:                    # (T,) NaN before bar start + n - 1
     "EMA seeded, as TA-Lib does, with the mean of x[start : start + n] at bar start + n - 1."
@@ -135,7 +131,7 @@ def seeded_ema(
     y = np.empty(len(x)) if out is None else out
     s = start + period - 1
     if s >= len(x): y[:] = np.nan; return y
-    _ema_scan(x[s:], (alpha,), (1.0,), (x[start:s + 1].mean(),), y[s:])   # in place is fine: blocks are read before written
+    _ema(x[s:], alpha, x[start:s + 1].mean(), y[s:])   # in place is fine: each bar is read before it is written
     _check_run(y, None if y is x else x, start, name)
     y[:s] = np.nan
     return y
@@ -168,12 +164,15 @@ def macd(
 ) -> tuple[np.ndarray, np.ndarray]:  # MACD line (NaN before bar slow-1), signal line (NaN before slow+signal-2)
     "MACD = EMA_fast - EMA_slow, both seeded at bar slow-1 (TA-Lib's alignment), and its signal EMA."
     c = np.ascontiguousarray(close, dtype=np.float64)
-    line = np.full(len(c), np.nan)
+    line, sig = np.full(len(c), np.nan), np.empty(len(c))
     s = slow - 1
-    if s < len(c):   # one scan for the difference: the fast EMA seeded on the `fast` bars ending at bar slow-1, the slow on all
-        _ema_scan(c[s:], (2 / (fast + 1), 2 / (slow + 1)), (1.0, -1.0), (c[slow - fast:slow].mean(), c[:slow].mean()), line[s:])
+    if s < len(c):   # the fast EMA, seeded on the `fast` bars ending at bar slow-1, goes to the signal's array until the signal needs it
+        _ema(c[s:], 2 / (slow + 1), c[:slow].mean(), line[s:])
+        np.subtract(_ema(c[s:], 2 / (fast + 1), c[slow - fast:slow].mean(), sig[s:]), line[s:], out=line[s:])
         _check_run(line, c, 0, 'close')
-    return line, seeded_ema(line, signal, start=slow - 1, name='close')
+    return line, seeded_ema(line, signal, start=s, out=sig, name='close')
+
+_CHUNK = 1 << 16  # bars per pass of element-wise work whose temporaries should stay in cache
 
 def atr(
     high: np.ndarray, low: np.ndarray, close: np.ndarray,  # (T,) each
@@ -182,19 +181,21 @@ def atr(
     "Wilder's average true range, TR_t = max(H_t, C_{t-1}) - min(L_t, C_{t-1}), SMA seed over TR_1..TR_n."
     c = np.asarray(close, dtype=np.float64)
     tr = np.empty(len(c)); tr[:1] = np.nan
-    np.maximum(high[1:], c[:-1], out=tr[1:])
-    tr[1:] -= np.minimum(low[1:], c[:-1])
+    for i in range(1, len(c), _CHUNK):
+        j = min(i + _CHUNK, len(c))
+        np.maximum(high[i:j], c[i - 1:j - 1], out=tr[i:j])
+        tr[i:j] -= np.minimum(low[i:j], c[i - 1:j - 1])
     return seeded_ema(tr, period, 1 / period, start=1, out=tr, name='high, low, close')
 
 _ROW = 4096     # outputs per row of the window statistics: each row's deviations are taken from its own first bar
-_PASS = 8       # rows per pass (~0.25 MiB per temporary)
+_PASS = 64      # rows per pass (~2 MiB per temporary)
 
-def _window_sum(d: np.ndarray, w: int, m: int) -> np.ndarray:
+def _window_sum(d: torch.Tensor, w: int, m: int) -> torch.Tensor:
     "(k, m) sums d[:, i] + ... + d[:, i + w - 1] of (k, >= m + w - 1) rows by pairwise doubling: ~2 log2(w) passes, w-term rounding."
     acc, p, size, used = None, d, 1, 0
     while True:
         if w & 1:                                  # this power of two is in w: add the next `size` terms
-            acc = p[:, used:used + m].copy() if acc is None else np.add(acc, p[:, used:used + m], out=acc)
+            acc = p[:, used:used + m].clone() if acc is None else acc.add_(p[:, used:used + m])
             used += size
         w >>= 1
         if not w: return acc
@@ -218,20 +219,20 @@ def window_stats(
     if holes:
         bad = np.isnan(x)
         x = np.where(bad, 0.0, x)
+    xt = _tensor(x)
 
     def rows(first, k, r):                          # k rows of r windows, the first ending at bar first + w - 1
-        V = as_strided(x[first:], (k, r + w - 1), (r * 8, 8))   # overlapping views of x: row j holds its windows' bars
+        V = xt[first:first + k * r + w - 1].unfold(0, r + w - 1, r)   # overlapping views of x: row j holds its windows' bars
         ref = V[:, :1]                              # deviations from the row's first bar stay small: no cancellation
         d = V - ref
         S = _window_sum(d, w, r)
         out = slice(first + w - 1, first + w - 1 + k * r)
         if sd is not None:
-            Q = _window_sum(np.square(d, out=d), w, r)
-            Q -= S * S / w                          # sum of squares about each window's mean
-            if w > ddof:
-                np.maximum(Q, 0, out=Q); Q /= w - ddof; np.sqrt(Q, out=sd[out].reshape(k, r))
+            Q = _window_sum(d.square_(), w, r)
+            Q.addcmul_(S, S, value=-1 / w)          # sum of squares about each window's mean
+            if w > ddof: np.sqrt(Q.clamp_min_(0).div_(w - ddof).numpy(), out=sd[out].reshape(k, r))
             else: sd[out] = np.nan
-        np.add(S, w * ref, out=s[out].reshape(k, r))
+        np.add(S.numpy(), w * ref.numpy(), out=s[out].reshape(k, r))   # the outputs are written by NumPy: one thread
 
     m = n - w + 1                                   # windows
     full = m // _ROW
