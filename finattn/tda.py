@@ -64,9 +64,13 @@ def _h1_horizon(points: np.ndarray, D: np.ndarray) -> float:
     #    only edges with an empty closed lune create classes; those are Delaunay (Gabriel) edges
     e = np.array([s for s, _ in st.get_skeleton(1) if len(s) == 2], dtype=np.int64).reshape(-1, 2)
     r = D[e[:, 0], e[:, 1]]
-    empty = (np.maximum(D[e[:, 0]], D[e[:, 1]]) <= r[:, None]).sum(1) == 2       # only u and v themselves
-    if not empty.any(): return 0.0
-    last_birth = float(r[empty].max())
+    longest = np.argsort(-r, kind='stable')
+    for s in range(0, len(longest), 64):    # longest first, so the first empty lune found is the last birth
+        k = longest[s:s + 64]
+        empty = (np.maximum(D[e[k, 0]], D[e[k, 1]]) <= r[k, None]).sum(1) == 2   # only u and v themselves
+        if empty.any(): break
+    else: return 0.0
+    last_birth = float(r[k][empty].max())
     # 2. deaths: Jung's theorem puts a set of diameter r inside a ball of radius J r, so Rips(r) is inside Cech(J r),
     #    which is inside Rips(2 J r); where Cech (= alpha) H1 is zero at J r >= J last_birth, every Rips class has died by 2 J r
     m = points.shape[1]
@@ -79,14 +83,18 @@ def _h1_horizon(points: np.ndarray, D: np.ndarray) -> float:
         if not alive.any(): return 2 * rho
         rho = float(bars[alive, 1].max())
 
-def _rips_h1(points: np.ndarray, threshold: float) -> np.ndarray:
-    "H1 intervals of the Rips filtration up to `threshold` (gudhi, Z/2); classes alive there have death inf."
-    import gudhi
-    st = gudhi.RipsComplex(points=points, max_edge_length=threshold).create_simplex_tree(max_dimension=1)
-    st.collapse_edges()                      # fewer edges, same diagrams
-    st.expansion(2)                          # triangles, which kill the H1 classes
-    st.compute_persistence(homology_coeff_field=2, persistence_dim_max=False)
-    return st.persistence_intervals_in_dimension(1).reshape(-1, 2)
+def _rips_h1(D: np.ndarray, threshold: float) -> np.ndarray:
+    "H1 intervals of the Rips filtration of distances D (N, N) up to `threshold` (gudhi's Ripser, Z/2); classes alive there have death inf."
+    try:
+        from gudhi.sklearn.rips_persistence import RipsPersistence
+        from scipy.sparse import coo_matrix
+    except ImportError as e:
+        raise ImportError("persistence_diagrams needs gudhi >= 3.11 with scikit-learn and scipy: pip install 'finattn[tda]'") from e
+    i, j = np.nonzero(np.triu(D <= threshold, 1))      # the edges of the truncated filtration, from our own distances
+    rips = RipsPersistence(homology_dimensions=1, threshold=threshold, input_type='distance coo_matrix',
+                           num_collapses=0, n_jobs=1)  # an edge collapse costs more than it saves once the graph stops at T
+    d1 = rips.fit_transform([coo_matrix((D[i, j], (i, j)), shape=D.shape)])[0]
+    return np.asarray(d1, dtype=np.float64).reshape(-1, 2)
 
 def persistence_diagrams(
     points: np.ndarray,      # (N, m) point cloud
@@ -97,7 +105,7 @@ def persistence_diagrams(
     if points.ndim != 2: raise ValueError(f"points: expected shape (N, m), got {points.shape}")
     check_range(max_edge, 'max_edge', 0, low_inclusive=False)
     first = np.unique(points, axis=0, return_index=True)[1]
-    points = points[np.sort(first)]          # a repeated point only adds zero-length bars; time order kept (gudhi's collapse is faster)
+    points = points[np.sort(first)]          # a repeated point only adds zero-length bars; time order kept
     diff = points[:, None, :] - points[None, :, :]
     D = np.sqrt(np.einsum('ijk,ijk->ij', diff, diff))
     lengths = _mst_lengths(D)                # H0: components merge along a minimum spanning tree
@@ -106,8 +114,8 @@ def persistence_diagrams(
     # a scale by which every class has provably died (for m > 3 Delaunay costs too much: up to max_edge, as before)
     t = max_edge
     if 2 <= points.shape[1] <= 3 and len(points) > points.shape[1] + 1: t = min(t, _h1_horizon(points, D))
-    d1 = np.zeros((0, 2)) if t == 0 else _rips_h1(points, t)
-    if t < max_edge and np.isinf(d1[:, 1]).any(): d1 = _rips_h1(points, max_edge)   # not expected: a safety net
+    d1 = np.zeros((0, 2)) if t == 0 else _rips_h1(D, t)
+    if t < max_edge and np.isinf(d1[:, 1]).any(): d1 = _rips_h1(D, max_edge)   # not expected: a safety net
     return [d0, np.minimum(d1, max_edge)]
 
 # %% ../nbs/12_tda.ipynb #c9778a2e
