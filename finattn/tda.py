@@ -83,13 +83,18 @@ def _h1_horizon(points: np.ndarray, D: np.ndarray) -> float:
         if not alive.any(): return 2 * rho
         rho = float(bars[alive, 1].max())
 
-def _rips_h1(D: np.ndarray, threshold: float) -> np.ndarray:
-    "H1 intervals of the Rips filtration of distances D (N, N) up to `threshold` (gudhi's Ripser, Z/2); classes alive there have death inf."
+def _tda_backend():
+    "gudhi's Ripser-based `RipsPersistence` and scipy's `coo_matrix`, or an error that says what to install."
     try:
         from gudhi.sklearn.rips_persistence import RipsPersistence
         from scipy.sparse import coo_matrix
     except ImportError as e:
         raise ImportError("persistence_diagrams needs gudhi >= 3.11 with scikit-learn and scipy: pip install 'finattn[tda]'") from e
+    return RipsPersistence, coo_matrix
+
+def _rips_h1(D: np.ndarray, threshold: float) -> np.ndarray:
+    "H1 intervals of the Rips filtration of distances D (N, N) up to `threshold` (gudhi's Ripser, Z/2); classes alive there have death inf."
+    RipsPersistence, coo_matrix = _tda_backend()
     i, j = np.nonzero(np.triu(D <= threshold, 1))      # the edges of the truncated filtration, from our own distances
     rips = RipsPersistence(homology_dimensions=1, threshold=threshold, input_type='distance coo_matrix',
                            num_collapses=0, n_jobs=1)  # an edge collapse costs more than it saves once the graph stops at T
@@ -104,6 +109,7 @@ def persistence_diagrams(
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2: raise ValueError(f"points: expected shape (N, m), got {points.shape}")
     check_range(max_edge, 'max_edge', 0, low_inclusive=False)
+    _tda_backend()                           # a missing gudhi is named before any work
     first = np.unique(points, axis=0, return_index=True)[1]
     points = points[np.sort(first)]          # a repeated point only adds zero-length bars; time order kept
     diff = points[:, None, :] - points[None, :, :]
