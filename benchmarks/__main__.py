@@ -25,7 +25,7 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument('--quick', action='store_true', help='small sizes and 2 repetitions: a smoke run (nothing written unless --out)')
     p.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     p.add_argument('--threads', type=int, default=None, help='torch intra-op threads (default: 2 on cpu, unchanged on cuda)')
-    p.add_argument('--reps', type=int, default=None, help="timed repetitions per contender (default: each comparison's own, 3-5)")
+    p.add_argument('--reps', type=int, default=None, help="timed repetitions per contender (default: 5, less where benchmarks/README.md says)")
     p.add_argument('--warmup', type=int, default=1, help='untimed calls per contender first')
     p.add_argument('--out', default=None, help=f'folder for DEVICE.json and DEVICE.md (default {RESULTS} for a full run)')
     p.add_argument('--list', action='store_true', help='list the comparisons and exit')

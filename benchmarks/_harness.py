@@ -63,18 +63,20 @@ def sync(device: str):
     if device.startswith('cuda'): torch.cuda.synchronize()
 
 
-def interleaved(fns: dict[str, Callable[[], object]], reps: int = 5, warmup: int = 1, device: str = 'cpu') -> dict[str, float]:
-    "Median seconds per call of each function, timed in A/B/C... rounds so that load changes hit every contender alike."
+def interleaved(fns: dict[str, Callable[[], object]], reps: int = 5, warmup: int = 1, device: str = 'cpu',
+                times: dict[str, list[float]] | None = None) -> dict[str, float]:
+    "Median seconds per call of each function, timed in A/B/C... rounds so that load changes hit every contender alike; `times` receives every call's."
     for _ in range(warmup):
         for f in fns.values(): f()
     sync(device)
-    times = {k: [] for k in fns}
+    times = {} if times is None else times
+    times.update({k: [] for k in fns})
     for r in range(reps):
         order = list(fns) if r % 2 == 0 else list(fns)[::-1]   # alternate the order: no one always runs first
         for k in order:
             sync(device); t0 = time.perf_counter(); fns[k](); sync(device)
             times[k].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return {k: statistics.median(times[k]) for k in fns}
 
 
 def gemm_peak(dtype: torch.dtype = torch.float32, device: str = 'cpu', n: int = 2048, reps: int = 5) -> float:

@@ -42,7 +42,7 @@ def run(ctx: Context) -> list[Row]:
         ok = ~np.isnan(b)
         diffs.append(np.abs(a[ok] - b[ok]).max() / np.abs(b[ok]).max())
     equal = max(diffs) < 1e-9
-    t_all = interleaved({'all': lambda: intraday_features(bars)}, max(1, ctx.n(5) // 2), ctx.warmup, ctx.device)['all']
+    t_all = interleaved({'all': lambda: intraday_features(bars)}, ctx.n(5), ctx.warmup, ctx.device)['all']
     return [Row('features', f'TA-Lib subset (RSI, MACD, ATR, BBANDS, 2 EMA), {n:,} bars', 'ms', t['finattn'] * 1e3, 'TA-Lib',
                 t['talib'] * 1e3, 'within 2 x TA-Lib, equal values', equal and t['finattn'] <= 2 * t['talib'],
                 f'max rel diff to TA-Lib {max(diffs):.1e}'),

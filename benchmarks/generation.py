@@ -26,9 +26,9 @@ def run(ctx: Context) -> list[Row]:
         rows.append(Row('generation', f'B{B} prompt {P} + {N} new, greedy, cached', 'tokens/s', tps['finattn'], 'hf generate',
                         tps['hf'], '>= 1.5 x HF tokens/s', tps['finattn'] >= 1.5 * tps['hf']))
     prompt = torch.randint(3, V, (1, P), device=dev)
-    # uncached is slow (~12 s a call): two interleaved rounds, each of one uncached call and 5 cached ones (their mean), so
-    # that one slow cached call (~1 s) on this shared machine cannot decide the ratio
-    reps, k = (1, 1) if ctx.quick else (2, 5)
+    # uncached is slow (~15 s a call): each round is one uncached call and the mean of 2 cached ones, and the median
+    # of 5 rounds decides, so that one slow cached call (~1 s) on this shared machine cannot
+    reps, k = (1, 1) if ctx.quick else (ctx.n(5), 2)
     t = interleaved({'cached': lambda: [generate(ours, prompt, N, greedy=True) for _ in range(k)],
                      'uncached': lambda: generate(ours, prompt, N, greedy=True, use_cache=False)}, reps, 0, dev)
     t['cached'] /= k

@@ -68,7 +68,7 @@ def run(ctx: Context) -> list[Row]:
         import gph  # noqa: F401  giotto-ph: the Rips backend of giotto-tda (optional, AGPL: a benchmark peer only)
     except ImportError: return rows
     peer = lambda n=1, ws=windows: np.stack([_vectorise(giotto_diagrams(pts(w), tda.max_edge, n), tda.grids, tda.n_layers) for w in ws])
-    t = interleaved({'finattn': lambda: tda.transform(windows), 'giotto-ph': peer}, ctx.n(3), ctx.warmup, ctx.device)
+    t = interleaved({'finattn': lambda: tda.transform(windows), 'giotto-ph': peer}, ctx.n(5), ctx.warmup, ctx.device)
     dg_err = max(float(np.abs(np.sort(a, 0) - np.sort(b, 0)).max(initial=0)) if a.shape == b.shape else np.inf
                  for w in windows for a, b in zip(giotto_diagrams(pts(w), tda.max_edge), persistence_diagrams(pts(w), tda.max_edge)))
     n_diff = int((~np.isclose(peer(), ours, rtol=1e-6, atol=1e-9)).sum())
@@ -79,7 +79,7 @@ def run(ctx: Context) -> list[Row]:
                     f'(Betti counts at a grid point equal to a death); giotto-ph without edge collapse (giotto-tda\'s default)'))
     # a process pool costs 0.2-0.3 s to start (a fork of this large process): it pays on a batch, not on 8 windows
     two = TDAFeaturizer(n_workers=2); two.grids = tda.grids           # the same fitted grids, two processes
-    t = interleaved({'finattn': lambda: two.transform(many), 'giotto-ph': lambda: peer(2, many)}, ctx.n(3), ctx.warmup, ctx.device)
+    t = interleaved({'finattn': lambda: two.transform(many), 'giotto-ph': lambda: peer(2, many)}, ctx.n(5), ctx.warmup, ctx.device)
     rows.append(Row('tda', f'{W2} windows of {L} closes, two cores each', 'windows/s', W2 / t['finattn'], 'giotto-ph, 2 threads',
                     W2 / t['giotto-ph'], '>= 2 x windows/s, features equal', same and t['giotto-ph'] >= 2 * t['finattn'],
                     'finattn: a 2-process pool (n_workers=2, started in each call); giotto-ph: n_threads=2'))
