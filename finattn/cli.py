@@ -4,24 +4,23 @@
 
 # %% ../nbs/60_cli.ipynb #6b4de052
 from __future__ import annotations
-import argparse, json, math, sys, time
-from dataclasses import replace
+import argparse, dataclasses, json, sys, time, typing
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 import torch
 
 from . import __version__
 from .attention import ATTENTION_KERNELS, MultiHeadAttention
-from .core import config_from_dict, config_to_dict, get_device, load_model, read_model_config, save_model
-from .data import load_builtin, load_daily_panel, panel_to_array, walk_forward_splits, PanelArrays
+from .core import atomic_write, get_device
 from .layers import TransformerDecoder
+from .registry import PRESET_NAMES, ModelSpec, RunSettings, get_spec, models, parse_override, resolve_settings
+from .runs import load_run, train_run
 
 # %% auto #0
-__all__ = ['PANEL_COLUMNS', 'MODELS', 'PROFILERS', 'PROFILE_PRESETS', 'COMMANDS', 'run_checks', 'time_kernels', 'cmd_check',
-           'load_panel_arg', 'train_multi_asset_cmd', 'train_migt_cmd', 'train_lob_gpt_cmd', 'train_fusion_cmd',
-           'cmd_train', 'cmd_evaluate', 'cmd_profile', 'cmd_export', 'cmd_serve', 'build_parser', 'main']
+__all__ = ['TRAIN_FLAGS', 'COMMANDS', 'run_checks', 'time_kernels', 'cmd_check', 'train_settings', 'cmd_train', 'cmd_evaluate',
+           'cmd_predict', 'cmd_profile', 'cmd_export', 'cmd_serve', 'build_parser', 'main']
 
 # %% ../nbs/60_cli.ipynb #cecaceb8
 def run_checks(seed: int = 0, d_model: int = 64, n_heads: int = 4, seq_len: int = 128, batch: int = 4) -> list[dict]:
@@ -101,190 +100,128 @@ def cmd_check(args) -> int:
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
-# %% ../nbs/60_cli.ipynb #0a9feedf
-PANEL_COLUMNS = ('open', 'high', 'low', 'close', 'volume')
-
-def load_panel_arg(path: str | None, max_dates: int | None = None) -> PanelArrays:
-    "The daily panel named on the command line (default: the built-in S&P 500 panel), its last `max_dates` dates."
-    if path is None: panel = load_builtin('sp500_daily')
-    else:
-        p = Path(path)
-        if not p.exists(): raise ValueError(f"--data: {path!r} does not exist")
-        if p.is_dir(): panel = load_daily_panel(p)
-        elif p.name.endswith(('.csv', '.csv.gz')):
-            df = pd.read_csv(p)
-            df.columns = [c.lower() for c in df.columns]
-            missing = [c for c in ('date', 'asset', 'close') if c not in df.columns]
-            if missing: raise ValueError(f"--data: {path!r} lacks column(s) {missing}; expected date, asset, close "
-                                         f"(and optionally open, high, low, volume), got {list(df.columns)}")
-            df['date'] = pd.to_datetime(df['date'], utc=True)
-            panel = df.set_index(['date', 'asset'])[[c for c in PANEL_COLUMNS if c in df.columns]].sort_index()
-        else: raise ValueError(f"--data: expected a folder of daily CSVs or a .csv file, got {path!r}")
-    arrays = panel_to_array(panel)
-    if max_dates is not None and len(arrays.dates) > max_dates:
-        arrays = PanelArrays(arrays.values[-max_dates:], arrays.available[-max_dates:], arrays.dates[-max_dates:],
-                             arrays.assets, arrays.features)
-    return arrays
-
 # %% ../nbs/60_cli.ipynb #7a2a74fe
-def _print_metrics(df: pd.DataFrame):
-    ranking = [c for c in ['method', 'lag', 'ic', 'ic_std', 'icir', 'hit@5', 'hit@10', 'spread_q5_q1', 'n_dates'] if c in df.columns]
-    cols = ranking if 'ic' in df.columns else list(df.columns)     # the ranking table's columns, or every metric
-    print(df[cols].to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+def _print_metrics(df: pd.DataFrame, digits: int = 4):
+    "A metrics table: counts as integers, floats to `digits` significant places, list-valued columns left out."
+    df = df[[c for c in df.columns if not df[c].map(lambda v: isinstance(v, (list, dict))).any()]]
+    fmt = {c: (lambda v: f"{v:.0f}") for c in df.columns if c.startswith('n_') or c in ('n', 'steps')}
+    print(df.to_string(index=False, formatters=fmt, float_format=lambda v: f"{v:.{digits}g}"))
 
-def train_multi_asset_cmd(args) -> dict:
-    "`finattn train multi-asset`: features, purged split, training, test metrics beside momentum and ridge."
-    from finattn.models.multi_asset import MultiAssetConfig, MultiAssetTransformer
-    from finattn.models.multi_asset_train import (baseline_metrics, fit_multi_asset, forecast_metrics, momentum_forecast,
-                                                  panel_dataset, predict, prepare_panel, ridge_forecast)
-    from finattn.train import TrainConfig, load_checkpoint
-    arrays = load_panel_arg(args.data, args.max_dates)
-    config = MultiAssetConfig.small() if args.preset == 'small' else MultiAssetConfig()
-    if args.config: config = config_from_dict(MultiAssetConfig, {**config_to_dict(config), **json.loads(Path(args.config).read_text())})
-    split = walk_forward_splits(len(arrays.dates), 1, val_size=0.1, test_size=0.2, horizon=config.horizon,
-                                lag=max(config.lags), window=config.seq_len)[0]
-    data = prepare_panel(arrays, split, config.lags, config.horizon, n_features=config.n_features)
-    print(f"data: {len(arrays.assets)} assets, {len(arrays.dates)} dates ({arrays.dates[0].date()} .. {arrays.dates[-1].date()}), "
-          f"{len(data.feature_names)} features; train {len(split.train)}, val {len(split.val)}, test {len(split.test)} dates")
-    run_dir = Path(args.out)/args.name
-    tc = TrainConfig(epochs=args.epochs, lr=1e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0,
-                     precision=args.precision, device=args.device, seed=args.seed, monitor='val_ic', mode='max',
-                     out_dir=str(run_dir))
-    model, trainer = fit_multi_asset(data, config, tc)
-    best = run_dir/'checkpoints'/'best.pt'
-    if best.exists(): load_checkpoint(best, model)
-    model = model.cpu()
-    p = predict(model, panel_dataset(data, split.test, model.config.seq_len))
-    res = forecast_metrics(p['pred'], p['y'], p['mask'], p['lag'], data.lags)
-    rows = [{'method': 'transformer', 'lag': l, **{k: v for k, v in r.items() if k != 'ic_by_horizon'}} for l, r in res.items()]
-    for name, fc in [('momentum_12_1', momentum_forecast(data)), ('ridge', ridge_forecast(data))]:
-        rows += [{'method': name, 'lag': l, **{k: v for k, v in r.items() if k != 'ic_by_horizon'}}
-                 for l, r in baseline_metrics(data, split.test, fc).items()]
-    table = pd.DataFrame(rows)
-    save_model(model, run_dir/'model', extra={'features': data.feature_names, 'assets': [str(a) for a in data.assets],
-                                               'data': args.data, 'max_dates': args.max_dates,
-                                               'split': {k: [int(getattr(split, k)[0]), int(getattr(split, k)[-1])] for k in ('train', 'val', 'test')}})
-    (run_dir/'metrics.json').write_text(table.to_json(orient='records', indent=2))
-    from finattn.viz import plot_ic_by_lag_horizon, plot_training_curves
-    plot_training_curves(run_dir).savefig(run_dir/'training_curves.png', dpi=120)
-    plot_ic_by_lag_horizon(np.array([res[l]['ic_by_horizon'] for l in res]), list(res)).savefig(run_dir/'ic_by_lag_horizon.png', dpi=120)
-    print(f"\ntest metrics (lags in days, IC at the {config.horizon}-day horizon), written to {run_dir}:")
-    _print_metrics(table)
-    return {'run_dir': str(run_dir), 'metrics': table}
+def _hint_parser(hint):
+    "The argparse `type` of a config field: strings stay strings, anything else is read as YAML (3, 0.1, null, [1, 2])."
+    import yaml
+    args = typing.get_args(hint)
+    if hint is str or (str in args and len([a for a in args if a is not type(None)]) == 1):
+        return lambda text: None if text.lower() in ('none', 'null') else text
+    return lambda text: yaml.safe_load(text)
 
-def train_migt_cmd(args) -> dict:
-    "`finattn train migt-tvdt`: intraday features, purged blocks, quantile training, test metrics beside two baselines."
-    from finattn.data import load_intraday
-    from finattn.features import INTRADAY_FEATURES
-    from finattn.models.migt_tvdt import MIGTConfig
-    from finattn.models.migt_train import evaluate_migt, fit_migt, prepare_bars
-    from finattn.train import TrainConfig, load_checkpoint
-    bars = load_builtin('btcusd_15m_2021') if args.data is None else load_intraday(args.data)
-    if args.max_dates: bars = bars.iloc[-args.max_dates * 96:]    # --max-dates counts days of bars here
-    config = MIGTConfig.small() if args.preset == 'small' else MIGTConfig()
-    if args.config: config = config_from_dict(MIGTConfig, {**config_to_dict(config), **json.loads(Path(args.config).read_text())})
-    data = prepare_bars(bars, config.horizons, config.max_bars)
-    print(f"data: {len(data.index)} bars ({data.index[0]} .. {data.index[-1]}); windows of {config.max_bars} bars; "
-          f"train {len(data.train)}, val {len(data.val)}, test {len(data.test)} (training on every {args.stride}th window)")
-    run_dir = Path(args.out)/args.name
-    tc = TrainConfig(epochs=args.epochs, lr=3e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0, precision=args.precision,
-                     device=args.device, seed=args.seed, monitor='val_pinball', mode='min', out_dir=str(run_dir))
-    model, trainer = fit_migt(data, config, tc, stride=args.stride)
-    best = run_dir/'checkpoints'/'best.pt'
-    if best.exists(): load_checkpoint(best, model)
-    model = model.cpu()
-    table = evaluate_migt(model, data)
-    save_model(model, run_dir/'model', extra={'features': list(INTRADAY_FEATURES), 'data': args.data})
-    (run_dir/'metrics.json').write_text(table.to_json(orient='records', indent=2))
-    from finattn.viz import plot_training_curves
-    plot_training_curves(run_dir).savefig(run_dir/'training_curves.png', dpi=120)
-    print(f"\ntest metrics (horizons {config.horizons} bars, quantiles {config.quantiles}), written to {run_dir}:")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.5f}"))
-    return {'run_dir': str(run_dir), 'metrics': table}
+def _field_flags(cls: type) -> list[tuple[str, str, Any, str]]:
+    "(flag, field, argparse type, help) for each field of an options dataclass, help from its inline comment."
+    from fastcore.docments import docments
+    docs, hints = docments(cls), typing.get_type_hints(cls)
+    return [(f"--{f.name.replace('_', '-')}", f.name, _hint_parser(hints[f.name]),
+             f"{docs.get(f.name) or f.name} (default {f.default!r})") for f in dataclasses.fields(cls)]
 
-def train_lob_gpt_cmd(args) -> dict:
-    "`finattn train lob-gpt`: a LOBSTER day (--data) or a simulated one, tokenised; next-token or MLM training; metrics vs n-grams."
-    from finattn.models.lob_gpt_train import run_lob_gpt
-    run_dir = Path(args.out)/args.name
-    res = run_lob_gpt(args.data, run_dir, preset='small' if args.preset == 'brief' else 'tiny', epochs=args.epochs, seed=args.seed,
-                      precision=args.precision, device=str(get_device(args.device)), objective=args.objective,
-                      max_train_windows=args.max_windows, sim_events=args.sim_events)
-    table = res['metrics']
-    print(f"data: {args.data or f'a simulated day of {args.sim_events} events'}; trained in {res['train_seconds']:.0f} s")
-    print(f"\ntest metrics ({args.objective} objective; generation: 8 events after 16-event prompts), written to {run_dir}:")
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    return {'run_dir': str(run_dir), 'metrics': table}
+TRAIN_FLAGS = {'epochs': ('--epochs', int, "training epochs"), 'lr': ('--lr', float, "peak learning rate"),
+               'seed': ('--seed', int, "random seed"), 'device': ('--device', str, "cpu, cuda, cuda:N or auto"),
+               'precision': ('--precision', str, "autocast precision: fp32, bf16 or fp16 (CUDA only)"),
+               'early_stopping_patience': ('--early-stopping', int, "stop after N epochs without improvement"),
+               'tensorboard': ('--tensorboard', None, "also log to RUN/train/tb (needs tensorboard)")}
 
-def train_fusion_cmd(args) -> dict:
-    "`finattn train fusion`: OHLCV channels, TDA and complexity features of 15-minute bars; trigger and max-gain heads."
-    from finattn.models.fusion_train import run_fusion
-    run_dir = Path(args.out)/args.name
-    res = run_fusion(args.data, run_dir, preset='small' if args.preset == 'brief' else 'tiny', fusion_type=args.fusion_type,
-                     epochs=args.epochs, seed=args.seed, precision=args.precision, device=str(get_device(args.device)),
-                     stride=args.stride, tda_window=args.tda_window, max_bars=args.max_dates * 96 if args.max_dates else None)
-    table = res['metrics']
-    print(f"data: {args.data or 'built-in BTC/USD 15-minute bars (2021)'}; a sample every {args.stride} bars; "
-          f"trained in {res['train_seconds']:.0f} s")
-    print(f"\n{args.fusion_type} fusion: validation and test metrics (threshold chosen on validation), written to {run_dir}:")
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    return {'run_dir': str(run_dir), 'metrics': table}
+def _add_train_parser(sub, spec: ModelSpec):
+    "`finattn train NAME`: the common flags, then one flag per field of the spec's data options."
+    defaults = resolve_settings(spec)
+    p = sub.add_parser(spec.name, help=spec.summary, description=f"Train {spec.name}: {spec.summary}. Settings resolve as "
+                       "preset < config file < --set < flags; the resolved settings are saved in RUN/config.yaml.")
+    g = p.add_argument_group('run')
+    g.add_argument('--config', default=None, help="a YAML or JSON file with sections model, train, data (and preset)")
+    g.add_argument('--preset', choices=PRESET_NAMES, default=None,
+                   help=f"model sizes: tiny (tests), small (CPU), brief (the design brief's); default {spec.default_preset}")
+    g.add_argument('--set', action='append', default=[], metavar='SECTION.KEY=VALUE',
+                   help="any setting, e.g. --set model.d_model=32 --set train.weight_decay=0.01 (repeatable)")
+    g.add_argument('--out', default='runs', help="parent folder of the run (default runs/)")
+    g.add_argument('--name', default=None, help=f"run name (default: {spec.name}-YYYYmmdd-HHMMSS)")
+    g.add_argument('--overwrite', action='store_true', help="replace an existing run of that name (never done silently)")
+    t = p.add_argument_group('train')
+    for field, (flag, typ, text) in TRAIN_FLAGS.items():
+        default = getattr(defaults.train, field)
+        if typ is None: t.add_argument(flag, dest=f"train.{field}", action='store_const', const=True, default=None, help=text)
+        else: t.add_argument(flag, dest=f"train.{field}", type=typ, default=None, metavar=field.split('_')[0].upper(),
+                             help=f"{text} (default {default!r})")
+    d = p.add_argument_group('data')
+    for flag, field, typ, text in _field_flags(spec.options_cls):
+        d.add_argument(flag, dest=f"data.{field}", type=typ, default=None, metavar=field.upper(), help=text)
+    return p
 
-MODELS = {'multi-asset': train_multi_asset_cmd, 'migt-tvdt': train_migt_cmd, 'lob-gpt': train_lob_gpt_cmd,
-          'fusion': train_fusion_cmd}
+def train_settings(spec: ModelSpec, args) -> RunSettings:
+    "The settings of `finattn train` from its parsed arguments."
+    overrides = dict(parse_override(text) for text in args.set)
+    overrides.update({k: v for k, v in vars(args).items() if k.partition('.')[0] in ('train', 'data') and v is not None})
+    return resolve_settings(spec, args.preset, args.config, overrides)
 
 def cmd_train(args) -> int:
-    "Train a model with its default config on the built-in data (or --data) and print its test metrics."
-    if args.model not in MODELS:
-        print(f"finattn train: unknown model {args.model!r}; expected one of {sorted(MODELS)}", file=sys.stderr)
-        return 2
-    get_device(args.device)  # a clear error for an unavailable device before any work
-    MODELS[args.model](args)
+    "Train a registered model and print its test metrics beside its baselines."
+    spec = get_spec(args.model)
+    settings = train_settings(spec, args)
+    get_device(settings.train.device)          # a clear error for an unavailable device before any work
+    name = args.name or f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    res = train_run(spec, settings, Path(args.out)/name, overwrite=args.overwrite, command=' '.join(sys.argv))
+    print(f"\n{spec.name}: test metrics beside the baselines ({settings.preset} preset, {res['summary']['steps']} steps in "
+          f"{res['summary']['train_seconds']:.0f} s), written to {res['run'].path}:")
+    _print_metrics(res['metrics'])
     return 0
 
 def cmd_evaluate(args) -> int:
-    "Reload a run written by `finattn train` and print its saved test metrics."
-    run = Path(args.run_dir)
-    if not (run/'metrics.json').exists():
-        print(f"finattn evaluate: {str(run)!r} is not a run folder (no metrics.json)", file=sys.stderr)
-        return 2
-    meta = read_model_config(run/'model')
-    print(f"{meta['model_class']} trained with finattn {meta['finattn_version']}; features: {meta['extra'].get('features')}")
-    saved = json.loads((run/'metrics.json').read_text())
-    _print_metrics(pd.DataFrame(saved['metrics'] if isinstance(saved, dict) else saved))   # lob-gpt saves a summary with its table
+    "Reload a run, recompute its test metrics (on its own data, or on --data) and print them."
+    run = load_run(args.run_dir)
+    print(f"{run.spec.name} ({type(run.model).__name__}), trained with finattn {run.meta.get('finattn_version', '?')}; "
+          f"features: {run.meta.get('features')}")
+    table, _ = run.evaluate(args.data)
+    _print_metrics(table)
     return 0
 
-PROFILERS = {'multi-asset': 'profile_multi_asset', 'migt-tvdt': 'profile_migt', 'lob-gpt': 'profile_lob_gpt', 'fusion': 'profile_fusion'}
-PROFILE_PRESETS = {'lob-gpt': {'small': 'tiny', 'brief': 'small'}}   # the GPT's CPU size is `tiny`, the brief's smallest `small`
+def cmd_predict(args) -> int:
+    "Write a run's predictions on new data (default: its own data) to a CSV or Parquet file."
+    out = Path(args.out)
+    if out.suffix not in ('.csv', '.parquet'): raise ValueError(f"--out: expected a .csv or .parquet file, got {args.out!r}")
+    if out.exists() and not args.overwrite: raise ValueError(f"--out: {args.out!r} exists; pass --overwrite to replace it")
+    frame = load_run(args.run_dir).predict(args.data)
+    atomic_write(out, (lambda f: frame.to_parquet(f, index=False)) if out.suffix == '.parquet' else
+                 (lambda f: f.write(frame.to_csv(index=False))), mode='wb' if out.suffix == '.parquet' else 'w')
+    print(f"wrote {len(frame)} rows ({', '.join(map(str, frame.columns))}) to {out}")
+    return 0
 
 def cmd_profile(args) -> int:
-    "Print step time and memory of a model's training step over batch sizes and window lengths."
-    if args.model not in PROFILERS:
-        print(f"finattn profile: unknown model {args.model!r}; expected one of {sorted(PROFILERS)}", file=sys.stderr)
-        return 2
-    import finattn.profile as prof
+    "Print step time and memory of a model's training step over batch sizes and window lengths, a row at a time."
+    from finattn.profile import profile_model
     ints = lambda text, name: [int(v) for v in text.split(',')] if all(v.strip().isdigit() for v in text.split(',')) else \
         (_ for _ in ()).throw(ValueError(f"{name}: expected comma-separated integers, got {text!r}"))
-    preset = PROFILE_PRESETS.get(args.model, {}).get(args.preset, args.preset)
-    df = getattr(prof, PROFILERS[args.model])(batch_sizes=ints(args.batch_sizes, '--batch-sizes'),
-                                              seq_lens=ints(args.seq_lens, '--seq-lens'), preset=preset,
-                                              device=str(get_device(args.device)), precision=args.precision)
-    memory = 'activations_MB = tensors saved for backward (weights excluded)'
-    if 'peak_MB' in df: memory += '; peak_MB = torch.cuda.max_memory_allocated over the step'
-    if 'peak_rss_MB' in df: memory += "; peak_rss_MB = the process's resident-memory high-water mark over the step, less its memory before"
-    print(f"{args.model} training step on {get_device(args.device)} ({args.precision}); {memory}")
-    print(df.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    batches, lens = ints(args.batch_sizes, '--batch-sizes'), ints(args.seq_lens, '--seq-lens')
+    if min(batches + lens) < 1: raise ValueError(f"--batch-sizes, --seq-lens: expected positive integers, got {args.batch_sizes!r}, {args.seq_lens!r}")
+    spec = get_spec(args.model)
+    dev = get_device(args.device)
+    print(f"{args.model} training step on {dev} ({args.precision}, {args.preset or spec.default_preset} preset); activations_MB = "
+          f"tensors saved for backward (weights excluded); peak_MB / peak_rss_MB = the step's peak memory (CUDA allocator / "
+          f"process resident memory, less what it held before)")
+    header = []
+    def row(r):
+        if not header:
+            header.append(list(r)); print('  '.join(f"{c:>14s}" for c in r))
+        print('  '.join(f"{v:>14.2f}" if isinstance(v, float) else f"{str(v):>14s}" for v in r.values()), flush=True)
+    profile_model(args.model, batches, lens, args.preset or spec.default_preset, str(dev), args.precision, on_row=row)
     return 0
 
 def cmd_export(args) -> int:
     "Export a run's model to TorchScript, ONNX (checked with onnxruntime) or int8, and report the check."
     from finattn.export import export_run
     path = export_run(args.run_dir, args.format, args.out, verify=not args.no_verify)
-    meta_file = path.with_suffix('.json') if path.suffix else Path(str(path) + '.json')
-    meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
-    diff = meta.get('max_abs_diff')
-    print(f"wrote {path}" + (f"; max |exported - eager| on fresh inputs: {diff:.3g}" if isinstance(diff, (int, float)) else ""))
+    card = json.loads(path.with_suffix('.json').read_text())
+    diff, vs_float = card.get('max_abs_diff'), card.get('max_abs_diff_vs_float')
+    print(f"wrote {path}" + (f"; max |exported - eager| on fresh inputs: {diff:.3g}" if diff is not None else "")
+          + (f"; max |int8 - float model|: {vs_float:.3g}" if vs_float is not None else ""))
     return 0
 
+# %% ../nbs/60_cli.ipynb #38e7c919
 def cmd_serve(args) -> int:
     "Serve a run's model over HTTP (`finattn.serve`): needs the `serve` extra."
     try: from finattn.serve import cmd_serve as serve_run
@@ -302,39 +239,30 @@ def _add_serve_parser(sub):
         return s
     return add_serve_args(s)
 
-COMMANDS = {'check': cmd_check, 'train': cmd_train, 'evaluate': cmd_evaluate, 'profile': cmd_profile, 'export': cmd_export,
-            'serve': cmd_serve}
+COMMANDS = {'check': cmd_check, 'train': cmd_train, 'evaluate': cmd_evaluate, 'predict': cmd_predict, 'profile': cmd_profile,
+            'export': cmd_export, 'serve': cmd_serve}
 
 def build_parser() -> argparse.ArgumentParser:
+    "The `finattn` parser: one subcommand per entry of `COMMANDS`, one `train` subcommand per registered model."
+    specs = models()
     p = argparse.ArgumentParser(prog='finattn', description="Attention models for financial time series.")
     p.add_argument('--version', action='version', version=f"finattn {__version__}")
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     c = sub.add_parser('check', help="check attention kernels and the KV cache against the reference maths")
     c.add_argument('--seed', type=int, default=0, help="random seed (default 0)")
     c.add_argument('--no-timing', action='store_true', help="skip the kernel timings")
-    t = sub.add_parser('train', help="train a model on the built-in data set (or --data) and print test metrics",
-                       description=f"Train MODEL (one of {sorted(MODELS)}) and write runs/<name>/.")
-    t.add_argument('model', metavar='MODEL', help=f"one of {sorted(MODELS)}")
-    t.add_argument('--data', default=None, help="multi-asset: a folder of daily CSVs or a long CSV (date, asset, close, ...), default the "
-                   "built-in S&P 500; migt-tvdt: a bar file, default built-in BTC/USD 15-minute bars; lob-gpt: a LOBSTER zip or "
-                   "folder, default a simulated day")
-    t.add_argument('--config', default=None, help="a JSON file of config fields overriding the preset")
-    t.add_argument('--preset', choices=['small', 'brief'], default='small', help="small (CPU-sized, default) or brief (the design brief's sizes)")
-    t.add_argument('--epochs', type=int, default=1, help="training epochs (default 1)")
-    t.add_argument('--max-dates', type=int, default=None, help="use the last N dates (days) of the data (multi-asset default 1500; 0 = all)")
-    t.add_argument('--device', default='auto', help="cpu, cuda, cuda:N or auto (default)")
-    t.add_argument('--precision', choices=['fp32', 'bf16', 'fp16'], default='bf16', help="autocast precision (fp16: CUDA only)")
-    t.add_argument('--stride', type=int, default=None, help="migt-tvdt: train on every k-th window (default 4); fusion: bars between samples (default 32)")
-    t.add_argument('--tda-window', type=int, default=672, help="fusion: closes per TDA and complexity window (default 672, 7 days)")
-    t.add_argument('--fusion-type', choices=['attention', 'concat'], default='attention', help="fusion: cross-modal attention (default) or the concat baseline")
-    t.add_argument('--objective', choices=['next', 'mlm'], default='next', help="lob-gpt: next-token (default) or masked-token training")
-    t.add_argument('--max-windows', type=int, default=None, help="lob-gpt: training windows per epoch, evenly spaced (default all)")
-    t.add_argument('--sim-events', type=int, default=60_000, help="lob-gpt without --data: events of the simulated day (default 60000)")
-    t.add_argument('--seed', type=int, default=0)
-    t.add_argument('--out', default='runs', help="parent folder of the run (default runs/)")
-    t.add_argument('--name', default=None, help="run name (default: MODEL-YYYYmmdd-HHMMSS)")
-    e = sub.add_parser('evaluate', help="print the test metrics of a run folder written by train")
+    t = sub.add_parser('train', help="train a model on its built-in data set (or --data) and print test metrics beside baselines",
+                       description="Train MODEL and write runs/<name>/; `finattn train MODEL --help` lists its options.")
+    tsub = t.add_subparsers(dest='model', metavar='MODEL', required=True)
+    for spec in specs.values(): _add_train_parser(tsub, spec)
+    e = sub.add_parser('evaluate', help="recompute a run's test metrics (model and baselines) from its data or --data")
     e.add_argument('run_dir', metavar='RUN_DIR')
+    e.add_argument('--data', default=None, help="other data, prepared as the run's (default: the run's own)")
+    q = sub.add_parser('predict', help="a run's predictions on new data, as CSV or Parquet")
+    q.add_argument('run_dir', metavar='RUN_DIR')
+    q.add_argument('--data', default=None, help="the data to predict on (default: the run's own)")
+    q.add_argument('--out', required=True, help="a .csv or .parquet file to write")
+    q.add_argument('--overwrite', action='store_true', help="replace --out if it exists")
     x = sub.add_parser('export', help="export a run's model: TorchScript, ONNX (checked with onnxruntime) or int8")
     x.add_argument('run_dir', metavar='RUN_DIR')
     x.add_argument('--format', choices=['torchscript', 'onnx', 'int8'], default='torchscript')
@@ -342,10 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument('--no-verify', action='store_true', help="skip the check of the exported file against eager PyTorch")
     _add_serve_parser(sub)
     f = sub.add_parser('profile', help="step time and memory of a model's training step vs batch size and window length")
-    f.add_argument('model', metavar='MODEL', help=f"one of {sorted(PROFILERS)}")
+    f.add_argument('model', metavar='MODEL', choices=list(specs), help=f"one of {list(specs)}")
     f.add_argument('--batch-sizes', default='1,4,8', help="comma-separated batch sizes (default 1,4,8)")
     f.add_argument('--seq-lens', default='64,128', help="comma-separated window lengths (default 64,128)")
-    f.add_argument('--preset', choices=['small', 'brief'], default='small')
+    f.add_argument('--preset', choices=PRESET_NAMES, default=None, help="model sizes (default: the model's default preset)")
     f.add_argument('--device', default='auto')
     f.add_argument('--precision', choices=['fp32', 'bf16', 'fp16'], default='fp32')
     return p
@@ -357,12 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command == 'train':
-        args.name = args.name or f"{args.model}-{time.strftime('%Y%m%d-%H%M%S')}"
-        if args.max_dates is None and args.model == 'multi-asset': args.max_dates = 1500
-        args.max_dates = args.max_dates or None
-        if args.stride is None: args.stride = 32 if args.model == 'fusion' else 4
     try: return COMMANDS[args.command](args)
-    except ValueError as e:
+    except (ValueError, ImportError) as e:      # bad input and missing extras: one line, no traceback
         print(f"finattn {args.command}: {e}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #5eb6fb7e
 from __future__ import annotations
-import dataclasses, importlib, json, math, os, random, tempfile, typing
+import dataclasses, importlib, json, math, os, random, tempfile, types, typing
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -14,10 +14,10 @@ import torch
 from torch import Tensor, nn
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'check_tensor', 'check_option', 'check_range', 'seed_everything', 'get_device', 'check_precision',
-           'autocast', 'grad_scaler', 'upcast', 'count_parameters', 'parameter_table', 'CheckpointError',
-           'atomic_write', 'atomic_save', 'safe_load', 'config_to_dict', 'config_from_dict', 'save_model',
-           'read_model_config', 'load_state_strict', 'load_model']
+__all__ = ['PRECISIONS', 'LOADABLE', 'check_tensor', 'check_option', 'check_range', 'seed_everything', 'get_device',
+           'check_precision', 'autocast', 'grad_scaler', 'upcast', 'count_parameters', 'parameter_table',
+           'CheckpointError', 'atomic_write', 'atomic_save', 'safe_load', 'config_to_dict', 'config_from_dict',
+           'register_loadable', 'save_model', 'read_model_config', 'load_state_strict', 'load_model']
 
 # %% ../nbs/00_core.ipynb #96ca8f63
 def _fmt_shape(shape) -> str:
@@ -196,25 +196,81 @@ def config_to_dict(config) -> dict:
         raise ValueError(f"config: expected a dataclass instance, got {type(config).__name__}")
     return dataclasses.asdict(config)
 
-def config_from_dict(cls: type, d: Mapping):
-    "Build dataclass `cls` from `d`; unknown keys raise, missing keys take their defaults."
+def _type_name(t) -> str:
+    if t is type(None): return 'null'
+    return getattr(t, '__name__', None) or str(t).replace('typing.', '')
+
+def _coerce(value, hint, key: str):
+    "`value` as field type `hint` (int, float, bool, str, tuples, lists, unions with None); ValueError naming `key` otherwise."
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is typing.Any or hint is object: return value
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for a in args:
+            try: return _coerce(value, a, key)
+            except ValueError as e: errors.append(e)
+        raise ValueError(f"{key}: expected {' or '.join(_type_name(a) for a in args)}, got {value!r} ({type(value).__name__})")
+    if hint is type(None):
+        if value is None: return None
+    elif hint is bool:
+        if isinstance(value, bool): return value
+    elif hint is int:
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool): return int(value)
+    elif hint is float:
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool): return float(value)
+    elif hint is str:
+        if isinstance(value, str): return value
+    elif hint in (tuple, list) or origin in (tuple, list):
+        if isinstance(value, (list, tuple)):
+            kind = origin or hint
+            if not args: return kind(value)
+            if kind is tuple and len(args) == 2 and args[1] is Ellipsis: args = (args[0],) * len(value)
+            elif kind is list: args = (args[0],) * len(value)
+            if len(args) != len(value):
+                raise ValueError(f"{key}: expected {len(args)} entries, got {len(value)} ({value!r})")
+            return kind(_coerce(v, a, f"{key}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+    elif origin is dict or hint is dict:
+        if isinstance(value, Mapping): return dict(value)
+    else: return value                                       # a type this checker does not know: the dataclass checks it
+    raise ValueError(f"{key}: expected {_type_name(hint)}, got {value!r} ({type(value).__name__})")
+
+def config_from_dict(cls: type, d: Mapping, prefix: str = ''):
+    "Build dataclass `cls` from `d`: unknown keys and values of the wrong type raise naming the key; missing keys take defaults."
+    if not isinstance(d, Mapping):
+        raise ValueError(f"{prefix.rstrip('.') or 'config'}: expected a mapping of {cls.__name__} fields, got {type(d).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(d) - set(fields))
-    if unknown: raise ValueError(f"config: unknown field(s) {unknown} for {cls.__name__}; expected some of {sorted(fields)}")
-    kw = {}
-    for k, v in d.items():
-        f = fields[k]
-        default = f.default if f.default is not dataclasses.MISSING else (
-            f.default_factory() if f.default_factory is not dataclasses.MISSING else None)
-        kw[k] = tuple(v) if isinstance(v, list) and isinstance(default, tuple) else v
-    return cls(**kw)
+    if unknown: raise ValueError(f"config: unknown field(s) {[prefix + k for k in unknown]} for {cls.__name__}; "
+                                 f"expected some of {sorted(fields)}")
+    hints = typing.get_type_hints(cls)
+    kw = {k: _coerce(v, hints.get(k, typing.Any), prefix + k) for k, v in d.items()}
+    try: return cls(**kw)
+    except ValueError as e:
+        raise ValueError(f"{prefix}{e}" if prefix and not str(e).startswith(prefix) else str(e)) from None
+    except TypeError as e:
+        raise ValueError(f"{prefix.rstrip('.') or 'config'}: {cls.__name__} rejected {dict(d)}: {e}") from None
 
 def _class_path(obj) -> str: return f"{type(obj).__module__}:{type(obj).__qualname__}"
 
-def _import_class(path: str) -> type:
+LOADABLE: dict[str, type] = {}   # 'module:Class' -> class: what a saved model may name beyond finattn's own classes
+
+def register_loadable(*classes: type):
+    "Allow `load_model` to build these classes (models and their configs) from a saved folder."
+    for c in classes: LOADABLE[f"{c.__module__}:{c.__qualname__}"] = c
+
+def _resolve_class(path, field: str, base: type | None = None) -> type:
+    "The class a saved folder names in `field`: registered, or an `nn.Module` / dataclass of a `finattn` module; never arbitrary code."
+    if not isinstance(path, str) or ':' not in path:
+        raise CheckpointError(f"{field}: expected 'module:Class', got {path!r}")
+    if path in LOADABLE: return LOADABLE[path]
     mod, _, qual = path.partition(':')
-    obj = importlib.import_module(mod)
-    for part in qual.split('.'): obj = getattr(obj, part)
+    if not (mod == 'finattn' or mod.startswith('finattn.')) or mod.split('.')[-1].startswith('_') or '.' in qual:
+        raise CheckpointError(f"{field}: {path!r} is not a finattn class nor a registered one "
+                              f"(finattn.core.register_loadable); refusing to import it")
+    try: obj = getattr(importlib.import_module(mod), qual)
+    except (ImportError, AttributeError) as e: raise CheckpointError(f"{field}: {path!r} cannot be found: {e}") from None
+    ok = isinstance(obj, type) and (issubclass(obj, base) if base is not None else dataclasses.is_dataclass(obj))
+    if not ok: raise CheckpointError(f"{field}: {path!r} is not a {'model (nn.Module)' if base else 'config dataclass'}")
     return obj
 
 # %% ../nbs/00_core.ipynb #9a89c105
@@ -256,13 +312,15 @@ def load_state_strict(model: nn.Module, state: Mapping[str, Tensor], source: str
 
 def load_model(
     path: str | Path,          # a folder written by `save_model`
-    cls: type | None = None,   # the model class; default: the class recorded in config.json
+    cls: type | None = None,   # the model class; default: the class recorded in config.json (finattn's or registered only)
     map_location='cpu',        # where to load the weights
 ) -> nn.Module:
-    "Re-create a model saved with `save_model`, in eval mode."
+    "Re-create a model saved with `save_model`, in eval mode; the classes it names must be finattn's or registered."
     meta = read_model_config(path)
-    model_cls = cls or _import_class(meta['model_class'])
-    config = config_from_dict(_import_class(meta['config_class']), meta['config'])
+    model_cls = cls or _resolve_class(meta.get('model_class'), 'model_class', nn.Module)
+    config_cls = (typing.get_type_hints(model_cls.__init__).get('config') if cls is not None and
+                  meta.get('config_class') not in LOADABLE else None) or _resolve_class(meta.get('config_class'), 'config_class')
+    config = config_from_dict(config_cls, meta.get('config', {}))
     model = model_cls(config)
     state = safe_load(Path(path)/'weights.pt', map_location=map_location)
     load_state_strict(model, state, f"weights in {str(path)!r}")

@@ -6,43 +6,25 @@
 from __future__ import annotations
 import copy, io, json, math, warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import torch
 from torch import Tensor, nn
 
-from .core import atomic_write, check_option, check_range, load_model, read_model_config
+from .core import atomic_write, check_option, check_range, read_model_config
+from .registry import ExportSpec, spec_for
 
 # %% auto #0
-__all__ = ['EXPORTS', 'EXPORT_FORMATS', 'ExportSpec', 'export_spec', 'ExportWrapper', 'multi_asset_inputs', 'multi_asset_forward',
-           'migt_inputs', 'migt_forward', 'migt_spec', 'lob_inputs', 'lob_forward', 'lob_spec', 'fusion_inputs',
-           'fusion_forward', 'fusion_spec', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
-           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized_metrics',
-           'compare_quantized_pinball', 'compare_quantized_perplexity', 'compare_quantized_fusion', 'export_run']
+__all__ = ['EXPORT_FORMATS', 'export_spec', 'ExportWrapper', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
+           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized',
+           'compare_quantized_perplexity', 'compare_quantized_fusion', 'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
-@dataclass
-class ExportSpec:
-    "How to export one model class: example inputs from its config, and a call that returns a tuple of tensors."
-    example_inputs: Callable[..., tuple]  # (model, batch=2, seed=0, **sizes) -> tuple of input tensors
-    forward: Callable[..., tuple]         # (model, *inputs) -> tuple of output tensors
-    input_names: tuple                    # one name per input
-    output_names: tuple                   # one name per output
-    dynamic_axes: dict                    # {input or output name: {axis: label}}: the sizes free after export
-    check_sizes: dict = field(default_factory=dict)  # sizes (beside batch) of the fresh inputs used to verify exports
-
-EXPORTS: dict[str, ExportSpec | Callable[[nn.Module], ExportSpec]] = {}  # class name -> spec, or model -> spec
-
 def export_spec(model: nn.Module) -> ExportSpec:
-    "The `ExportSpec` of `model`: its class's `EXPORTS` entry (called on `model` when the entry is a function)."
-    name = type(model).__name__
-    if name not in EXPORTS:
-        raise ValueError(f"model: no export entry for {name}; expected an instance of one of {sorted(EXPORTS)} "
-                         f"(add an `ExportSpec` to `finattn.export.EXPORTS`)")
-    entry = EXPORTS[name]
-    return entry if isinstance(entry, ExportSpec) else entry(model)
+    "The export entry of `model`, from its model spec in `finattn.registry`."
+    return spec_for(model).export_spec(model)
 
 class ExportWrapper(nn.Module):
     "`model` called through its `ExportSpec`: `forward(*inputs)` returns a tuple of tensors."
@@ -60,146 +42,6 @@ def _eval_mode(model: nn.Module):
     model.eval()
     try: yield model
     finally: model.train(was)
-
-# %% ../nbs/40_export.ipynb #93469eb7
-def _device(model: nn.Module) -> torch.device:
-    p = next(iter(model.parameters()), None)
-    return p.device if p is not None else torch.device('cpu')
-
-def multi_asset_inputs(
-    model: nn.Module,               # a `MultiAssetTransformer` (its config gives F and T)
-    batch: int = 2,                 # B: dates
-    seed: int = 0,
-    n_assets: int = 5,              # A
-    seq_len: int | None = None,     # T (default: the config's)
-) -> tuple[Tensor, Tensor]:         # x (B, A, T, F), padding_mask (B, A, T)
-    "Random windows with left-padded histories of random length and, when A > 1, one asset without any data."
-    c = model.config
-    T = seq_len or c.seq_len
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(batch, n_assets, T, c.n_features, generator=g)
-    start = torch.randint(0, T, (batch, n_assets), generator=g)       # first real day of each asset
-    mask = torch.arange(T) >= start[..., None]                        # (B, A, T)
-    if n_assets > 1: mask[0, -1] = False
-    dev = _device(model)
-    return x.to(dev), mask.to(dev)
-
-def multi_asset_forward(
-    model: nn.Module,
-    x: Tensor,                      # (B, A, T, F)
-    padding_mask: Tensor,           # (B, A, T) True where the asset has data
-) -> tuple[Tensor, Tensor]:         # pred (B, A, L, H), score (B, A, L)
-    "The model's pred and score, computed for every asset so that no tensor is empty; assets without data get zeros."
-    active = padding_mask.any(-1)                                      # (B, A)
-    out = model(x, padding_mask | ~active[..., None])                  # inactive assets read as fully observed...
-    keep = active.to(out.pred.dtype)
-    return out.pred * keep[..., None, None], out.score * keep[..., None]   # ...and are zeroed, as in eager mode
-
-EXPORTS['MultiAssetTransformer'] = ExportSpec(
-    multi_asset_inputs, multi_asset_forward, ('x', 'padding_mask'), ('pred', 'score'),
-    {'x': {0: 'batch', 1: 'assets', 2: 'time'}, 'padding_mask': {0: 'batch', 1: 'assets', 2: 'time'},
-     'pred': {0: 'batch', 1: 'assets'}, 'score': {0: 'batch', 1: 'assets'}},
-    check_sizes={'n_assets': 9})
-
-# %% ../nbs/40_export.ipynb #28a16df3
-def migt_inputs(
-    model: nn.Module,               # a `MIGT_TVDT` (its config gives V, max_bars and use_calendar)
-    batch: int = 2,                 # B
-    seed: int = 0,
-    seq_len: int | None = None,     # T (default: min(24, max_bars))
-) -> tuple[Tensor, ...]:            # x (B, T, V), padding_mask (B, T)[, calendar (B, T, 4)]
-    "Random bars, left-padded windows with at least one real bar, and calendar phases with integer weekdays."
-    c = model.config
-    T = seq_len or min(24, c.max_bars)
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(batch, T, c.n_variables, generator=g)
-    start = torch.randint(0, T, (batch,), generator=g)                  # first real bar: the last one is always real
-    mask = torch.arange(T) >= start[:, None]                            # (B, T)
-    u = lambda: torch.rand(batch, T, generator=g)
-    cal = torch.stack([u(), torch.randint(0, 7, (batch, T), generator=g).float(), u(), u()], -1)   # (B, T, 4)
-    dev = _device(model)
-    return tuple(t.to(dev) for t in ((x, mask, cal) if c.use_calendar else (x, mask)))
-
-def migt_forward(
-    model: nn.Module,
-    x: Tensor,                      # (B, T, V)
-    padding_mask: Tensor,           # (B, T) True where a bar is real
-    calendar: Tensor | None = None, # (B, T, 4)
-) -> tuple[Tensor]:                 # quantiles (B, H, Q)
-    "MIGT-TVDT's de-normalised quantiles."
-    return (model(x, padding_mask, calendar).quantiles,)
-
-def migt_spec(model: nn.Module) -> ExportSpec:
-    "The export entry of a `MIGT_TVDT`: a `calendar` input when its config uses calendar encodings."
-    names = ('x', 'padding_mask') + (('calendar',) if model.config.use_calendar else ())
-    axes = {n: {0: 'batch', 1: 'time'} for n in names}
-    return ExportSpec(migt_inputs, migt_forward, names, ('quantiles',), {**axes, 'quantiles': {0: 'batch'}},
-                      check_sizes={'seq_len': min(40, model.config.max_bars)})
-
-EXPORTS['MIGT_TVDT'] = migt_spec
-
-# %% ../nbs/40_export.ipynb #99625057
-def _lob_input_names(model: nn.Module) -> tuple:
-    from finattn.models.lob_gpt import ConditionalLOBTransformer
-    c = model.config
-    return (('tokens',) + (('regime',) if isinstance(model, ConditionalLOBTransformer) else ())
-            + (('time_of_day',) if c.time_of_day else ()) + (('day_of_week',) if c.day_of_week else ()))
-
-def lob_inputs(
-    model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
-    batch: int = 2,                 # B
-    seed: int = 0,
-    seq_len: int = 16,              # T
-) -> tuple[Tensor, ...]:            # tokens (B, T)[, regime (B,)][, time_of_day (B, T)][, day_of_week (B, T)]
-    "Random token ids and the conditioning inputs the model's config asks for."
-    c, g = model.config, torch.Generator().manual_seed(seed)
-    high = {'tokens': c.vocab_size, 'regime': c.n_regimes, 'time_of_day': c.n_time_of_day, 'day_of_week': 7}
-    shape = lambda n: (batch,) if n == 'regime' else (batch, seq_len)
-    return tuple(torch.randint(0, high[n], shape(n), generator=g).to(_device(model)) for n in _lob_input_names(model))
-
-def lob_forward(
-    model: nn.Module,
-    *inputs: Tensor,                # in the order of `lob_inputs`
-) -> tuple[Tensor]:                 # logits (B, T, V)
-    "The LOB GPT's next-token logits."
-    return (model(**dict(zip(_lob_input_names(model), inputs))).logits,)
-
-def lob_spec(model: nn.Module) -> ExportSpec:
-    "The export entry of a LOB GPT: tokens and the conditioning inputs of its config -> logits."
-    names = _lob_input_names(model)
-    axes = {n: {0: 'batch'} if n == 'regime' else {0: 'batch', 1: 'time'} for n in names}
-    return ExportSpec(lob_inputs, lob_forward, names, ('logits',), {**axes, 'logits': {0: 'batch', 1: 'time'}},
-                      check_sizes={'seq_len': min(23, model.config.max_len)})
-
-EXPORTS['LOBTransformer'] = EXPORTS['ConditionalLOBTransformer'] = lob_spec
-
-# %% ../nbs/40_export.ipynb #0826e901
-def fusion_inputs(
-    model: nn.Module,               # a `MultiTaskCrossModalAttention` (its config gives T, C, the TDA and complexity widths)
-    batch: int = 2,                 # B
-    seed: int = 0,
-) -> tuple[Tensor, Tensor, Tensor]: # ohlcv (B, T, C), tda (B, F_tda), complexity (B, F_c)
-    "Standard-normal modalities, the scale of the standardised features the model is trained on."
-    c, g = model.config, torch.Generator().manual_seed(seed)
-    shapes = [(batch, c.seq_len, c.n_channels), (batch, c.n_tda), (batch, c.n_complexity)]
-    return tuple(torch.randn(*s, generator=g).to(_device(model)) for s in shapes)
-
-def fusion_forward(
-    model: nn.Module,
-    ohlcv: Tensor,                  # (B, T, C)
-    tda: Tensor,                    # (B, F_tda)
-    complexity: Tensor,             # (B, F_c)
-) -> tuple[Tensor, Tensor]:         # trigger_prob (B,), max_pct (B,)
-    "The fusion model's trigger probability and predicted maximum gain."
-    out = model(ohlcv, tda, complexity)
-    return torch.sigmoid(out.trigger_logit), out.max_pct
-
-def fusion_spec(model: nn.Module) -> ExportSpec:
-    "The export entry of the fusion model: three modalities -> trigger probability and max gain, batch free."
-    names = ('ohlcv', 'tda', 'complexity', 'trigger_prob', 'max_pct')
-    return ExportSpec(fusion_inputs, fusion_forward, names[:3], names[3:], {n: {0: 'batch'} for n in names})
-
-EXPORTS['MultiTaskCrossModalAttention'] = fusion_spec
 
 # %% ../nbs/40_export.ipynb #40334679
 def eager_outputs(model: nn.Module, inputs: tuple) -> tuple[Tensor, ...]:
@@ -290,56 +132,20 @@ def state_dict_bytes(model: nn.Module) -> int:
     return buf.tell()
 
 # %% ../nbs/40_export.ipynb #c306e0d3
-def compare_quantized_metrics(
-    run_dir: str | Path,          # a folder written by `finattn train multi-asset`
-    dates_per_batch: int = 16,
-):
-    "Test IC / ICIR per lag of a multi-asset run's float model and of its int8 copy, on the run's own test dates."
-    import numpy as np, pandas as pd
-    from finattn.cli import load_panel_arg
-    from finattn.data import Split
-    from finattn.models.multi_asset_train import forecast_metrics, panel_dataset, predict, prepare_panel
-    run_dir, extra, model = _load_run(run_dir, 'MultiAssetTransformer', 'a multi-asset')
-    if 'split' not in extra: raise ValueError(f"run_dir: {str(run_dir)!r} has no saved split (not written by `finattn train`)")
-    c = model.config
-    arrays = load_panel_arg(extra.get('data'), extra.get('max_dates'))
-    split = Split(0, *(np.arange(extra['split'][k][0], extra['split'][k][1] + 1) for k in ('train', 'val', 'test')))
-    data = prepare_panel(arrays, split, c.lags, c.horizon, n_features=c.n_features)
-    if data.feature_names != extra['features']:
-        raise ValueError(f"run_dir: the rebuilt features {data.feature_names} differ from the run's {extra['features']} "
-                         f"(has the data at {extra.get('data')!r} changed?)")
-    ds = panel_dataset(data, split.test, c.seq_len)
-    rows = {}
-    for name, m in [('float', model), ('int8', quantize_int8(model))]:
-        p = predict(m, ds, dates_per_batch)
-        for lag, r in forecast_metrics(p['pred'], p['y'], p['mask'], p['lag'], data.lags, ks=()).items():
-            rows.setdefault(lag, {'lag': lag, 'n_dates': r['n_dates']}).update({f'ic_{name}': r['ic'], f'icir_{name}': r['icir']})
-    df = pd.DataFrame(list(rows.values()))
-    df['ic_change'] = df['ic_int8'] - df['ic_float']
-    return df[['lag', 'ic_float', 'ic_int8', 'ic_change', 'icir_float', 'icir_int8', 'n_dates']]
+def compare_quantized(
+    run_dir: str | Path,            # a folder written by `finattn train`
+    data: str | Path | None = None, # other data, prepared as the run's (default: the run's own)
+):  # DataFrame: the spec's evaluation table twice, `weights` 'float' then 'int8'
+    "A run's test metrics (model and baselines, as `finattn evaluate` computes them) with float and with int8 weights."
+    import pandas as pd
+    from finattn.runs import load_run
+    run = load_run(run_dir)
+    s = run.settings if data is None else replace(run.settings, data=replace(run.settings.data, data=str(data)))
+    prepared = run.spec.prepare(s)
+    tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name) for name, m in [('float', run.model), ('int8', quantize_int8(run.model))]]
+    return pd.concat(tables, ignore_index=True)
 
 # %% ../nbs/40_export.ipynb #0b8e4c10
-def compare_quantized_pinball(
-    run_dir: str | Path,            # a folder written by `finattn train migt-tvdt`
-    max_dates: int | None = None,   # the run's --max-dates (days of bars); default: the run's saved value, else all bars
-    batch_size: int = 64,
-):  # DataFrame indexed float / int8: pinball, crps, coverage, crossing_rate, median_mae, n_windows
-    "Validation quantile metrics of a MIGT-TVDT run's float model and of its int8 copy, on the run's own bars."
-    import pandas as pd
-    from finattn.data import load_builtin, load_intraday
-    from finattn.models.migt_train import predict_quantiles, prepare_bars, quantile_metrics
-    run_dir, extra, model = _load_run(run_dir, 'MIGT_TVDT', 'a MIGT-TVDT')
-    bars = load_builtin('btcusd_15m_2021') if extra.get('data') is None else load_intraday(extra['data'])
-    max_dates = max_dates or extra.get('max_dates')
-    if max_dates: bars = bars.iloc[-max_dates * 96:]                  # as `finattn train migt-tvdt --max-dates`
-    c = model.config
-    data = prepare_bars(bars, c.horizons, c.max_bars)
-    rows = {}
-    for name, m in [('float', model), ('int8', quantize_int8(model))]:
-        q, y, v = predict_quantiles(m, data, data.val, batch_size)
-        rows[name] = {**quantile_metrics(q, y, v, c.quantiles), 'n_windows': len(data.val)}
-    return pd.DataFrame(rows).T.rename_axis('model')
-
 @torch.no_grad()
 def compare_quantized_perplexity(
     model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
@@ -379,21 +185,6 @@ def compare_quantized_fusion(
 # %% ../nbs/40_export.ipynb #7e45a8fe
 EXPORT_FORMATS = {'torchscript': 'model.pt', 'onnx': 'model.onnx', 'int8': 'model_int8.pt'}
 
-def _check_run_dir(run_dir) -> Path:
-    run_dir = Path(run_dir)
-    if not (run_dir/'model'/'config.json').exists():
-        raise ValueError(f"run_dir: {str(run_dir)!r} is not a run folder (no model/config.json); "
-                         f"expected a folder written by `finattn train`")
-    return run_dir
-
-def _load_run(run_dir, model_class: str, what: str) -> tuple[Path, dict, nn.Module]:
-    "A run folder's path, its saved `extra` and its model, checked to be a `model_class` run."
-    run_dir = _check_run_dir(run_dir)
-    meta = read_model_config(run_dir/'model')
-    if not meta['model_class'].endswith(f':{model_class}'):
-        raise ValueError(f"run_dir: expected {what} run, got a {meta['model_class']} model in {str(run_dir)!r}")
-    return run_dir, meta['extra'], load_model(run_dir/'model')
-
 def _axes(shape, axes: dict) -> list:
     return [axes.get(i, s) for i, s in enumerate(shape)]
 
@@ -404,16 +195,18 @@ def export_run(
     verify: bool = True,            # compare the file with the eager model on fresh inputs (ONNX: needs onnxruntime)
 ) -> Path:                          # the exported file (its JSON card is beside it, same name with .json)
     "Export the model of a run folder for deployment, check it, and write a JSON card beside it."
+    from finattn.runs import RunFolder, load_run
     check_option(format, 'format', EXPORT_FORMATS)
-    run_dir = _check_run_dir(run_dir)
-    model = load_model(run_dir/'model')
+    if format == 'onnx': _onnx_available()
+    run = load_run(run_dir)
+    model = run.model
     spec = export_spec(model)
-    path = Path(out) if out is not None else run_dir/'export'/EXPORT_FORMATS[format]
+    path = Path(out) if out is not None else run.folder.export_dir/EXPORT_FORMATS[format]
     target = quantize_int8(model) if format == 'int8' else model
     inputs = spec.example_inputs(target)
     (export_onnx if format == 'onnx' else export_torchscript)(target, path, inputs)
-    meta, outputs = read_model_config(run_dir/'model'), eager_outputs(target, inputs)
-    card = {'format': format, 'file': path.name, 'model_class': meta['model_class'], 'config': meta['config'],
+    meta, outputs = read_model_config(run.folder.model_dir), eager_outputs(target, inputs)
+    card = {'format': format, 'file': path.name, 'model': run.spec.name, 'model_class': meta['model_class'], 'config': meta['config'],
             'inputs': {n: _axes(t.shape, spec.dynamic_axes.get(n, {})) for n, t in zip(spec.input_names, inputs)},
             'outputs': {n: _axes(t.shape, spec.dynamic_axes.get(n, {})) for n, t in zip(spec.output_names, outputs)},
             'input_dtypes': {n: str(t.dtype).replace('torch.', '') for n, t in zip(spec.input_names, inputs)},
@@ -427,3 +220,9 @@ def export_run(
             card['max_abs_diff_vs_float'] = max_abs_diff(eager_outputs(model, fresh), run_exported(path, fresh))
     atomic_write(path.with_suffix('.json'), lambda f: f.write(json.dumps(card, indent=2)), mode='w')
     return path
+
+def _onnx_available():
+    "A one-line error naming the extra when the ONNX exporter's packages are missing, before any work."
+    import importlib.util
+    missing = [m for m in ('onnx', 'onnxscript') if importlib.util.find_spec(m) is None]
+    if missing: raise ImportError(f"format: 'onnx' needs {' and '.join(missing)}: pip install 'finattn[export]'")

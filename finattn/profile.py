@@ -4,18 +4,17 @@
 
 # %% ../nbs/43_profile.ipynb #2882af23
 from __future__ import annotations
-import time
+import itertools, time
 from typing import Callable, Sequence
 
 import pandas as pd
 import torch
 
-from .core import autocast, get_device
+from .core import autocast, check_option, get_device
 from .layers import saved_activation_bytes
 
 # %% auto #0
-__all__ = ['peak_rss_mb', 'profile_step', 'profile_training_step', 'profile_multi_asset', 'profile_migt', 'profile_lob_gpt',
-           'profile_fusion']
+__all__ = ['peak_rss_mb', 'profile_step', 'profile_training_step', 'profile_model']
 
 # %% ../nbs/43_profile.ipynb #cdea7d4d
 def _status_kb(field: str) -> int | None:
@@ -73,97 +72,33 @@ def profile_training_step(model: torch.nn.Module, inputs: tuple, loss_of: Callab
         loss_of(out).backward()
     return profile_step(step, device, weights=model.parameters())
 
-def profile_multi_asset(
-    batch_sizes: Sequence[int] = (1, 4, 8),  # dates per batch
-    seq_lens: Sequence[int] = (64, 128),     # window lengths
-    n_assets: int = 20, n_features: int = 16,
-    preset: str = 'small',                   # 'small' or 'brief'
-    device: str = 'cpu', precision: str = 'fp32',
-    checkpointing: Sequence[bool] = (False, True),
-) -> pd.DataFrame:
-    "Training-step time and memory of the ranking transformer over batch sizes, window lengths and checkpointing."
-    from finattn.models.multi_asset import MultiAssetConfig, MultiAssetTransformer
-    dev = get_device(device)
-    rows = []
-    for T in seq_lens:
-        for ckpt in checkpointing:
-            base = MultiAssetConfig.small() if preset == 'small' else MultiAssetConfig()
-            cfg = MultiAssetConfig(**{**base.__dict__, 'n_features': n_features, 'seq_len': T, 'use_gradient_checkpointing': ckpt})
-            model = MultiAssetTransformer(cfg).to(dev).train()
-            for B in batch_sizes:
-                x = torch.randn(B, n_assets, T, n_features, device=dev)
-                m = torch.ones(B, n_assets, T, dtype=torch.bool, device=dev)
-                loss_of = lambda o: o.pred.float().sum() + o.score.float().sum()
-                rows.append({'batch': B, 'seq_len': T, 'checkpointing': ckpt,
-                             **profile_training_step(model, (x, m), loss_of, dev, precision)})
-    return pd.DataFrame(rows)
-
 # %% ../nbs/43_profile.ipynb #09513feb
-def profile_migt(
-    batch_sizes: Sequence[int] = (2, 4),     # windows per batch
-    seq_lens: Sequence[int] = (96,),         # bars per window
-    att_types: Sequence[str] = ('standard', 'sdpa'),  # the manual softmax maths vs PyTorch's SDPA
-    preset: str = 'small', device: str = 'cpu', precision: str = 'fp32',
-) -> pd.DataFrame:
-    "Training-step time and memory of MIGT-TVDT over batch sizes, window lengths and attention kernels."
-    from finattn.models.migt_tvdt import MIGTConfig, MIGT_TVDT
+def profile_model(
+    model: str,                              # a registered model name ('multi-asset', 'lob-gpt', ...)
+    batch_sizes: Sequence[int] = (1, 4, 8),
+    seq_lens: Sequence[int] = (64, 128),     # window lengths (days, bars or tokens)
+    preset: str = 'small',                   # 'tiny' | 'small' | 'brief'
+    device: str = 'cpu', precision: str = 'fp32',
+    grid: dict | None = None,                # profiled axes beside batch and length (default: the spec's, e.g. kernels)
+    on_row: Callable[[dict], None] | None = None,  # called with each row as soon as it is measured
+    config: dict | None = None,              # config fields over the preset's
+    **case,                                  # more arguments of the spec's profile case (e.g. n_assets)
+) -> pd.DataFrame:                           # batch, seq_len, the grid's columns, step_ms, activations_MB, peak_(rss_)MB
+    "Training-step time and memory of a registered model over batch sizes, window lengths and the spec's profiled axes."
+    from dataclasses import replace
+    from finattn.registry import PRESET_NAMES, get_spec
+    spec = get_spec(model)
+    if spec.profile_case is None: raise ValueError(f"model: {model!r} declares no profile case")
+    check_option(preset, 'preset', PRESET_NAMES)
+    base = replace(spec.presets[preset](), **(config or {}))
     dev = get_device(device)
+    axes = spec.profile_grid if grid is None else grid
     rows = []
     for T in seq_lens:
-        for att in att_types:
-            base = MIGTConfig.small() if preset == 'small' else MIGTConfig()
-            cfg = MIGTConfig(**{**base.__dict__, 'max_bars': max(T, base.max_bars), 'att_type': att, 'use_calendar': False})
-            model = MIGT_TVDT(cfg).to(dev).train()
+        for combo in itertools.product(*axes.values()):
+            kw = dict(zip(axes, combo))
             for B in batch_sizes:
-                x = torch.randn(B, T, cfg.n_variables, device=dev)
-                m = torch.ones(B, T, dtype=torch.bool, device=dev)
-                rows.append({'batch': B, 'bars': T, 'attention': att,
-                             **profile_training_step(model, (x, m), lambda o: o.quantiles.float().sum(), dev, precision)})
-    return pd.DataFrame(rows)
-
-# %% ../nbs/43_profile.ipynb #90e1cdce
-def profile_lob_gpt(
-    batch_sizes: Sequence[int] = (4, 8),     # sequences per batch
-    seq_lens: Sequence[int] = (128, 256),    # tokens per sequence
-    att_types: Sequence[str] = ('standard', 'sdpa'),
-    checkpointing: Sequence[bool] = (False, True),
-    preset: str = 'tiny', device: str = 'cpu', precision: str = 'fp32',
-) -> pd.DataFrame:
-    "Training-step time and memory of the LOB GPT (next-token loss) over batch, context length, kernels and checkpointing."
-    from finattn.models.lob_gpt import LOBGPTConfig, LOBTransformer, next_token_loss
-    dev = get_device(device)
-    rows = []
-    for T in seq_lens:
-        for att in att_types:
-            for ckpt in checkpointing:
-                cfg = getattr(LOBGPTConfig, preset)(max_len=max(T, 128), att_type=att, use_gradient_checkpointing=ckpt, dropout=0.0)
-                model = LOBTransformer(cfg).to(dev).train()
-                for B in batch_sizes:
-                    tokens = torch.randint(1, cfg.vocab_size, (B, T), device=dev)
-                    rows.append({'batch': B, 'tokens': T, 'attention': att, 'checkpointing': ckpt,
-                                 **profile_training_step(model, (tokens,), lambda o: next_token_loss(o.logits, tokens).loss, dev, precision)})
-    return pd.DataFrame(rows)
-
-# %% ../nbs/43_profile.ipynb #7ff6b849
-def profile_fusion(
-    batch_sizes: Sequence[int] = (64, 256),  # windows per batch
-    seq_lens: Sequence[int] = (96,),         # OHLCV bars per window (the N-BEATS input is seq_len x 14)
-    fusion_types: Sequence[str] = ('attention', 'concat'),  # the cross-modal transformer vs the brief's shared_fc
-    preset: str = 'small', device: str = 'cpu', precision: str = 'fp32',
-) -> pd.DataFrame:
-    "Training-step time and memory of the fusion model (focal + MSE loss) over batch sizes, window lengths and fusion types."
-    from finattn.models.fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
-    dev = get_device(device)
-    loss = MultiTaskLoss()
-    rows = []
-    for T in seq_lens:
-        for kind in fusion_types:
-            cfg = (FusionConfig.small if preset == 'small' else FusionConfig)(seq_len=T, fusion_type=kind)
-            model = MultiTaskCrossModalAttention(cfg).to(dev).train()
-            for B in batch_sizes:
-                ins = (torch.randn(B, T, cfg.n_channels, device=dev), torch.randn(B, cfg.n_tda, device=dev),
-                       torch.randn(B, cfg.n_complexity, device=dev))
-                trig, gain = (torch.rand(B, device=dev) < 0.2).float(), torch.rand(B, device=dev) * 0.05
-                rows.append({'batch': B, 'bars': T, 'fusion': kind,
-                             **profile_training_step(model, ins, lambda o: loss(o, trig, gain)['loss'], dev, precision)})
+                net, inputs, loss_of = spec.profile_case(base, B, T, dev, **kw, **case)
+                rows.append({'batch': B, 'seq_len': T, **kw, **profile_training_step(net.train(), inputs, loss_of, dev, precision)})
+                if on_row is not None: on_row(rows[-1])
     return pd.DataFrame(rows)

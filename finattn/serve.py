@@ -23,8 +23,9 @@ except ImportError as e:
     raise ImportError("finattn.serve needs FastAPI, pydantic and uvicorn: pip install 'finattn[serve]'") from e
 
 from . import __version__
-from .core import check_range, load_model, read_model_config
-from .export import EXPORTS, export_spec, ExportWrapper, _check_run_dir
+from .core import check_range, read_model_config
+from .export import export_spec, ExportWrapper
+from .registry import spec_for
 
 # %% auto #0
 __all__ = ['SERVERS', 'TENSOR_SERVER', 'ServeLimits', 'TensorRequest', 'tensor_request_model', 'tensor_predict', 'ServeSpec',
@@ -156,16 +157,12 @@ class ServeSpec:
     request_model: Callable[[nn.Module, ServeLimits], type[BaseModel]]  # (model, limits) -> pydantic request schema
     predict: Callable[[nn.Module, BaseModel], dict]                     # (model, validated request) -> JSON-able dict
 
-SERVERS: dict[str, ServeSpec] = {}   # class name -> spec, for models whose requests are not their export entry's tensors
+SERVERS: dict[str, ServeSpec] = {}   # model name -> spec, for models whose requests are not their export entry's tensors
 TENSOR_SERVER = ServeSpec(tensor_request_model, tensor_predict)
 
 def serve_spec(model: nn.Module) -> ServeSpec:
-    "The `SERVERS` entry of `model`'s class; the generic tensor schema for any other class with an export entry."
-    name = type(model).__name__
-    if name in SERVERS: return SERVERS[name]
-    if name in EXPORTS: return TENSOR_SERVER
-    raise ValueError(f"model: no serving entry for {name}; expected an instance of one of {sorted({*SERVERS, *EXPORTS})} "
-                     f"(add a `ServeSpec` to `finattn.serve.SERVERS` or an `ExportSpec` to `finattn.export.EXPORTS`)")
+    "The `SERVERS` entry of `model`'s registered model; the generic tensor schema of its export entry otherwise."
+    return SERVERS.get(spec_for(model).name, TENSOR_SERVER)
 
 # %% ../nbs/41_serve.ipynb #429f07fe
 class LOBEvent(BaseModel):
@@ -330,16 +327,13 @@ def create_app(
 ) -> FastAPI:
     "A FastAPI app serving the model of `run_dir`."
     limits = ServeLimits(max_request_bytes=max_request_bytes, max_new_tokens=max_new_tokens_limit, **limits)
-    run_dir = _check_run_dir(run_dir)
-    meta = read_model_config(run_dir/'model')
-    model = load_model(run_dir/'model').cpu().eval()
+    from finattn.runs import load_run
+    run = load_run(run_dir)
+    meta = read_model_config(run.folder.model_dir)
+    model = run.model.cpu().eval()
     spec = serve_spec(model)
     Request_ = spec.request_model(model, limits)
-    from finattn.models.lob_gpt import LOBTransformer
-    tokenizer = None
-    if isinstance(model, LOBTransformer) and (run_dir/'model'/'tokenizer.json').exists():
-        from finattn.lob import LOBTokenizer
-        tokenizer = LOBTokenizer.from_json(run_dir/'model'/'tokenizer.json')
+    tokenizer = run.artifacts.get('tokenizer.json')   # an event tokenizer: the run can continue order flow
 
     app = FastAPI(title=f"finattn: {type(model).__name__}", version=__version__)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_request_bytes)
@@ -355,7 +349,8 @@ def create_app(
 
     @app.get('/health')
     def health() -> dict:
-        return {'status': 'ok', 'model_class': type(model).__name__, 'config': meta['config'],
+        return {'status': 'ok', 'model': run.spec.name, 'model_class': type(model).__name__, 'config': meta['config'],
+                'features': run.meta.get('features'), 'assets': run.meta.get('assets'),
                 'finattn_version': __version__, 'trained_with': meta.get('finattn_version'), 'torch_version': torch.__version__,
                 'inputs': {n: f.description for n, f in Request_.model_fields.items()},
                 'endpoints': ['/health', '/predict'] + (['/lob/next-events'] if tokenizer is not None else []),
@@ -369,7 +364,7 @@ def create_app(
     @app.post('/lob/next-events')
     def lob_next_events(req: NextEventsRequest):
         if tokenizer is None:
-            why = "the model is not a LOB GPT" if not isinstance(model, LOBTransformer) else "the run has no model/tokenizer.json"
+            why = f"the {run.spec.name} run has no event tokenizer (model/tokenizer.json)"
             return JSONResponse(status_code=404, content={'detail': f"/lob/next-events: not served here ({why}; this server's model is {type(model).__name__})"})
         if req.max_new_tokens > limits.max_new_tokens:
             return JSONResponse(status_code=422, content={'detail': f"max_new_tokens: at most {limits.max_new_tokens} allowed, got {req.max_new_tokens}"})

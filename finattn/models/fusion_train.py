@@ -12,21 +12,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
-from ..core import atomic_write, check_option, check_range, save_model, seed_everything
+from ..core import atomic_write, check_option, check_range, config_to_dict, seed_everything
 from ..data import load_builtin, load_intraday
 from ..features import FeatureConfig, intraday_features
 from ..metrics import precision_recall_f1, roc_auc
 from .fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
 from ..tda import COMPLEXITY_FEATURES, TDAFeaturizer, complexity_features, sliding_windows
+from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..train import Trainer, TrainConfig
 
 # %% auto #0
-__all__ = ['OHLCV_CHANNELS', 'PRESETS', 'ohlcv_channels', 'fusion_labels', 'cached_diagrams', 'FusionSamples', 'fusion_samples',
-           'fusion_folds', 'FusionData', 'fusion_split', 'prepare_fusion', 'FusionWindows', 'FusionObjective',
-           'BestWeights', 'set_trigger_prior', 'fusion_train_config', 'fit_fusion', 'predict_fusion',
-           'best_f1_threshold', 'evaluate_fusion', 'walk_forward_fusion', 'summarise_fusion', 'run_fusion']
+__all__ = ['OHLCV_CHANNELS', 'PRESETS', 'FUSION_SPEC', 'ohlcv_channels', 'fusion_labels', 'cached_diagrams', 'FusionSamples',
+           'fusion_samples', 'fusion_folds', 'FusionData', 'fusion_split', 'fusion_apply', 'prepare_fusion',
+           'FusionWindows', 'FusionObjective', 'BestWeights', 'set_trigger_prior', 'fusion_train_config', 'fit_fusion',
+           'predict_fusion', 'best_f1_threshold', 'evaluate_fusion', 'walk_forward_fusion', 'summarise_fusion',
+           'FusionOptions', 'fusion_inputs', 'fusion_forward', 'run_fusion']
 
 # %% ../../nbs/22a_fusion_train.ipynb #d68de891
 OHLCV_CHANNELS = ('ret_open', 'ret_high', 'ret_low', 'ret_close',                                      # prices (4)
@@ -193,6 +196,7 @@ class FusionData:
     val: np.ndarray
     test: np.ndarray
     scalers: dict              # the fitted statistics and TDA grids (JSON-able), for inference on new bars
+    source: str = ''           # where the bars came from
 
 def _standardise(x: np.ndarray, rows: np.ndarray, clip: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "x standardised with the mean and std of x[rows] (std 1 where a column is constant there), clipped to ±clip."
@@ -222,9 +226,30 @@ def fusion_split(
                        'n_layers': feat.n_layers},
                'complexity': {'median': med.tolist(), 'mean': cx_mu.tolist(), 'std': cx_sd.tolist()}, 'clip': clip,
                'seq_len': s.seq_len, 'tda_window': s.tda_window, 'horizon': s.horizon, 'threshold': s.threshold}
+    return fusion_apply(s, scalers, train, val, test, tda=tda)
+
+def fusion_apply(
+    samples: FusionSamples,
+    scalers: dict,                  # `FusionData.scalers` of a fitted split (a run saves them with its model)
+    train=(), val=(), test=None,    # sample positions of each block; test default: every sample
+    tda: np.ndarray | None = None,  # (N, F) TDA features already scaled (fusion_split's); None: computed from `scalers`
+) -> FusionData:
+    "Every sample of `samples` scaled with already fitted `scalers`: the same numbers as the split they were fitted on."
+    s, sc, clip = samples, scalers, scalers['clip']
+    z = lambda x, d: np.clip((x - np.asarray(d['mean'])) / np.asarray(d['std']), -clip, clip)
+    if s.seq_len != sc['seq_len']: raise ValueError(f"samples: seq_len {s.seq_len} differs from the scalers' {sc['seq_len']}")
+    ch = z(np.nan_to_num(s.channels), sc['channels'])
+    if tda is None:
+        t = sc['tda']
+        feat = TDAFeaturizer(dim=t['dim'], delay=t['delay'], max_edge=t['max_edge'], n_bins=t['n_bins'], n_layers=t['n_layers'])
+        feat.grids = [np.asarray(g, dtype=np.float64) for g in t['grids']]
+        tda = z(np.stack([feat.vectorise(d) for d in s.diagrams]), t)
+    cx = np.where(np.isfinite(s.complexity), s.complexity, np.nan)
+    cx = z(np.where(np.isnan(cx), np.asarray(sc['complexity']['median']), cx), sc['complexity'])
     f32 = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
+    test = np.arange(len(s.ends)) if test is None else test
     return FusionData(f32(ch), s.ends, f32(tda), f32(cx), f32(s.trigger), f32(100 * s.max_pct), s.index, s.seq_len,
-                      train, np.asarray(val), np.asarray(test), scalers)
+                      np.asarray(train, dtype=np.int64), np.asarray(val, dtype=np.int64), np.asarray(test, dtype=np.int64), scalers)
 
 def prepare_fusion(
     bars: pd.DataFrame,             # (n_bars, 5+) OHLCV bars
@@ -285,11 +310,11 @@ class BestWeights:
         if trainer.best is not None and trainer.best['epoch'] == record['epoch']:
             self.state, self.epoch = {k: v.detach().cpu().clone() for k, v in trainer.model.state_dict().items()}, record['epoch']
 
-# model sizes for a CPU: `tiny` is `FusionConfig.small` at half its widths (d_model 32); `small` is d_model 64
+# model sizes: `tiny` is `FusionConfig.small` at half its widths (d_model 32), `small` is d_model 64, `brief` the brief's
 PRESETS = {'tiny': lambda **kw: FusionConfig.small(**{**dict(nbeats_hidden=64, nbeats_stack_dim=32, nbeats_dim=128, tda_hidden=32,
                                                               tda_dim=32, complexity_dim=16, d_model=32, d_ff=128,
                                                               shared_fc_dim=64), **kw}),
-           'small': FusionConfig.small}
+           'small': FusionConfig.small, 'brief': FusionConfig}
 
 def set_trigger_prior(
     model: MultiTaskCrossModalAttention,
@@ -423,53 +448,147 @@ def summarise_fusion(
     return out
 
 # %% ../../nbs/22a_fusion_train.ipynb #cebb4d5a
+@dataclass
+class FusionOptions:
+    "Data options of the fusion model's runs (the `data` section); the OHLCV window is the model's `seq_len`."
+    data: str | None = None          # an OHLCV bar file (CSV/Parquet); None: the built-in BTC/USD 15-minute bars of 2021
+    max_bars: int | None = None      # use the last N bars; None: all
+    stride: int = 32                 # bars between samples (the TDA costs ~0.2-0.7 s per sample on one core)
+    tda_window: int = 672            # closes per TDA and complexity window (672 = 7 days of 15-minute bars)
+    horizon: int = 16                # bars of the label
+    threshold: float = 0.01          # the trigger move
+    val_frac: float = 0.15
+    test_frac: float = 0.15
+    batch_size: int = 64
+    n_jobs: int = 2                  # processes computing persistence diagrams
+    cache_dir: str | None = None     # diagram cache (a folder); None: no cache
+
+    def __post_init__(self):
+        if self.max_bars is not None: check_range(self.max_bars, 'max_bars', 2)
+        check_range(self.stride, 'stride', 1); check_range(self.tda_window, 'tda_window', 2); check_range(self.horizon, 'horizon', 1)
+        check_range(self.threshold, 'threshold', 0, low_inclusive=False); check_range(self.batch_size, 'batch_size', 1)
+        check_range(self.val_frac, 'val_frac', 0, 1, False, False); check_range(self.test_frac, 'test_frac', 0, 1, False, False)
+        check_range(self.n_jobs, 'n_jobs', 1)
+
+def _check(s):
+    if s.data.data is not None and not Path(s.data.data).exists():
+        raise ValueError(f"data: {str(s.data.data)!r} does not exist (a Parquet or CSV file of bars)")
+
+def _bars(path, max_bars=None) -> tuple[pd.DataFrame, str]:
+    if isinstance(path, pd.DataFrame): bars, source = path, 'DataFrame'
+    elif path is None: bars, source = load_builtin('btcusd_15m_2021'), 'builtin:btcusd_15m_2021'
+    elif not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a Parquet or CSV file of bars)")
+    else: bars, source = load_intraday(path), str(path)
+    return (bars.iloc[-max_bars:] if max_bars else bars), source
+
+def _samples(bars, s) -> FusionSamples:
+    o = s.data
+    return fusion_samples(bars, s.model.seq_len, o.tda_window, o.stride, o.horizon, o.threshold, cache_dir=o.cache_dir, n_jobs=o.n_jobs)
+
+def _prepare(s, bars: pd.DataFrame | None = None) -> FusionData:
+    bars, source = _bars(bars if bars is not None else s.data.data, s.data.max_bars)
+    samples = _samples(bars, s)
+    return replace(fusion_split(samples, *fusion_folds(samples, 1, s.data.test_frac, s.data.val_frac)[0]), source=source)
+
+def _describe(fd: FusionData, s) -> str:
+    return (f"{fd.source}: {len(fd.index)} samples every {s.data.stride} bars ({fd.index[0]} .. {fd.index[-1]}); "
+            f"train {len(fd.train)}, val {len(fd.val)}, test {len(fd.test)}; base rate {float(fd.trigger.mean()):.3f}")
+
+def _fit(fd: FusionData, s, out_dir) -> TrainResult:
+    t0 = time.perf_counter()
+    model, trainer = fit_fusion(fd, s.model, s.train, s.data.batch_size)
+    return TrainResult(model, trainer.best, trainer.step, time.perf_counter() - t0)
+
+def _evaluate(model, fd: FusionData, s) -> tuple[pd.DataFrame, dict]:
+    val = evaluate_fusion(model, fd, 'val')
+    test = evaluate_fusion(model, fd, 'test', threshold=val['threshold'])
+    return pd.DataFrame([{'split': 'val', **val}, {'split': 'test', **test}]), {'decision_threshold': val['threshold']}
+
+def _metadata(fd: FusionData, s, summary: dict) -> dict:
+    blocks = {k: [str(fd.index[getattr(fd, k)[0]]), str(fd.index[getattr(fd, k)[-1]])] for k in ('train', 'val', 'test')}
+    t = fd.scalers['tda']
+    return {'source': fd.source, 'channels': list(OHLCV_CHANNELS), 'complexity_features': list(COMPLEXITY_FEATURES),
+            'tda_features': list(TDAFeaturizer(n_bins=t['n_bins'], n_layers=t['n_layers']).feature_names),
+            'scalers': fd.scalers, 'blocks': blocks, 'decision_threshold': summary['decision_threshold']}
+
+def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
+    bars, _ = _bars(data if data is not None else s.data.data)
+    sc = meta['scalers']
+    samples = fusion_samples(bars, sc['seq_len'], sc['tda_window'], s.data.stride, sc['horizon'], sc['threshold'], n_jobs=s.data.n_jobs)
+    fd = fusion_apply(samples, sc)
+    p = predict_fusion(model, fd, fd.test)
+    tau = meta.get('decision_threshold')
+    out = pd.DataFrame({'date': fd.index, 'trigger_prob': p['prob'].numpy(), 'max_pct_pred': p['max_pct'].numpy(),
+                        'trigger': fd.trigger.numpy(), 'max_pct': fd.max_pct.numpy()})
+    if tau is not None: out.insert(2, 'flagged', out['trigger_prob'] >= tau)
+    return out
+
+# %% ../../nbs/22a_fusion_train.ipynb #cf08fe34
+def fusion_inputs(
+    model: nn.Module,               # a `MultiTaskCrossModalAttention` (its config gives T, C, the TDA and complexity widths)
+    batch: int = 2,                 # B
+    seed: int = 0,
+) -> tuple[Tensor, Tensor, Tensor]: # ohlcv (B, T, C), tda (B, F_tda), complexity (B, F_c)
+    "Standard-normal modalities, the scale of the standardised features the model is trained on."
+    c, g = model.config, torch.Generator().manual_seed(seed)
+    shapes = [(batch, c.seq_len, c.n_channels), (batch, c.n_tda), (batch, c.n_complexity)]
+    dev = next(model.parameters()).device
+    return tuple(torch.randn(*s, generator=g).to(dev) for s in shapes)
+
+def fusion_forward(
+    model: nn.Module,
+    ohlcv: Tensor,                  # (B, T, C)
+    tda: Tensor,                    # (B, F_tda)
+    complexity: Tensor,             # (B, F_c)
+) -> tuple[Tensor, Tensor]:         # trigger_prob (B,), max_pct (B,)
+    "The fusion model's trigger probability and predicted maximum gain."
+    out = model(ohlcv, tda, complexity)
+    return torch.sigmoid(out.trigger_logit), out.max_pct
+
+_FUSION_NAMES = ('ohlcv', 'tda', 'complexity', 'trigger_prob', 'max_pct')
+
+def _profile_case(config, batch: int, seq_len: int, device, fusion: str = 'attention'):
+    cfg = replace(config, seq_len=seq_len, fusion_type=fusion)
+    model = MultiTaskCrossModalAttention(cfg).to(device)
+    r = lambda *shape: torch.randn(*shape, device=device)
+    ins = (r(batch, seq_len, cfg.n_channels), r(batch, cfg.n_tda), r(batch, cfg.n_complexity))
+    trig, gain, loss = (torch.rand(batch, device=device) < 0.2).float(), torch.rand(batch, device=device) * 0.05, MultiTaskLoss()
+    return model, ins, lambda o: loss(o, trig, gain)['loss']
+
+FUSION_SPEC = register(ModelSpec(
+    'fusion', "cross-modal attention over N-BEATS, TDA and complexity encoders: trigger and max-gain heads (brief 4)",
+    (MultiTaskCrossModalAttention,), FusionConfig, PRESETS, FusionOptions, _prepare, _fit, _evaluate, _predict,
+    export=ExportSpec(fusion_inputs, fusion_forward, _FUSION_NAMES[:3], _FUSION_NAMES[3:], {n: {0: 'batch'} for n in _FUSION_NAMES}),
+    describe=_describe, metadata=_metadata, check=_check,
+    train_defaults={k: v for k, v in config_to_dict(fusion_train_config()).items() if k != 'epochs'} | {'epochs': 1, 'progress': None},
+    profile_case=_profile_case, profile_grid={'fusion': ('attention', 'concat')}))
+
 def run_fusion(
     data: str | Path | pd.DataFrame | None = None,  # bars file (`load_intraday`), bars, or None: built-in btcusd_15m_2021
     out_dir: str | Path = 'runs/fusion',
-    preset: str = 'tiny',                # 'tiny' | 'small'
+    preset: str = 'tiny',                # 'tiny' | 'small' | 'brief'
     fusion_type: str = 'attention',      # 'attention' | 'concat'
     epochs: int = 6,
     seed: int = 0,
     precision: str = 'bf16',             # autocast: 'bf16' | 'fp32' ('fp16' on CUDA)
     device: str = 'cpu',
-    stride: int = 32,                    # bars between samples (the TDA costs ~0.2-0.7 s per sample on one core)
-    seq_len: int = 96, tda_window: int = 672, horizon: int = 16, threshold: float = 0.01,
-    batch_size: int = 64,
+    seq_len: int = 96,                   # bars of the OHLCV window
     lr: float = 1e-3,
-    n_jobs: int = 2,                     # processes computing persistence diagrams
     cache_dir: str | Path | None = None, # diagram cache; None: out_dir/tda_cache
-    max_bars: int | None = None,         # use only the last max_bars bars
     progress: bool = False,
+    overwrite: bool = True,              # replace a run already at out_dir
+    **options,                           # `FusionOptions` fields: stride, tda_window, horizon, threshold, batch_size, n_jobs, max_bars
 ) -> dict:  # run_dir, metrics (DataFrame: val and test rows), model_dir, model (trained, CPU), train_seconds
-    "Prepare, train, evaluate and save the fusion model on intraday bars (what `finattn train fusion` runs)."
-    check_option(preset, 'preset', tuple(PRESETS)); check_option(fusion_type, 'fusion_type', ('attention', 'concat'))
-    if data is None: bars, source = load_builtin('btcusd_15m_2021'), 'builtin:btcusd_15m_2021'
-    elif isinstance(data, pd.DataFrame): bars, source = data, 'DataFrame'
-    else:
-        if not Path(data).exists(): raise ValueError(f"data: {str(data)!r} does not exist (a Parquet or CSV file of bars)")
-        bars, source = load_intraday(data), str(data)
-    if max_bars is not None: bars = bars.iloc[-max_bars:]
-    run_dir = Path(out_dir); run_dir.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    samples = fusion_samples(bars, seq_len, tda_window, stride, horizon, threshold,
-                             cache_dir=run_dir/'tda_cache' if cache_dir is None else cache_dir, n_jobs=n_jobs)
-    fd = fusion_split(samples, *fusion_folds(samples, 1)[0])
-    t_prep = time.perf_counter() - t0
-    tc = fusion_train_config(epochs=epochs, lr=lr, seed=seed, precision=precision, device=device, out_dir=str(run_dir),
-                             progress=progress)
-    t0 = time.perf_counter()
-    model, trainer = fit_fusion(fd, PRESETS[preset](fusion_type=fusion_type), tc, batch_size)
-    t_train = time.perf_counter() - t0
-    val = evaluate_fusion(model, fd, 'val')
-    test = evaluate_fusion(model, fd, 'test', threshold=val['threshold'])
-    table = pd.DataFrame([{'split': 'val', **val}, {'split': 'test', **test}])
-    blocks = {k: [str(fd.index[getattr(fd, k)[0]]), str(fd.index[getattr(fd, k)[-1]])] for k in ('train', 'val', 'test')}
-    extra = {'task': 'fusion', 'source': source, 'channels': list(OHLCV_CHANNELS),
-             'tda_features': list(samples.featurizer.feature_names), 'complexity_features': list(COMPLEXITY_FEATURES),
-             'decision_threshold': val['threshold'], 'scalers': fd.scalers, 'blocks': blocks, 'stride': stride,
-             'preset': preset, 'epochs': epochs, 'seed': seed, 'precision': precision, 'best': trainer.best,
-             'prepare_seconds': t_prep, 'train_seconds': t_train,
-             'metrics': json.loads(table.to_json(orient='records'))}
-    model_dir = save_model(model, run_dir/'model', extra=extra)
-    (run_dir/'metrics.json').write_text(table.to_json(orient='records', indent=2))
-    return {'run_dir': run_dir, 'metrics': table, 'model_dir': model_dir, 'model': model, 'train_seconds': t_train}
+    "Prepare, train, evaluate and save the fusion model on intraday bars (`train_run` with the fusion spec)."
+    from finattn.registry import resolve_settings
+    from finattn.runs import train_run
+    frame = data if isinstance(data, pd.DataFrame) else None
+    s = resolve_settings(FUSION_SPEC, preset, {
+        'model': {'fusion_type': fusion_type, 'seq_len': seq_len},
+        'train': {'epochs': epochs, 'seed': seed, 'precision': precision, 'device': device, 'lr': lr, 'progress': progress},
+        'data': {'data': None if data is None or frame is not None else str(data),
+                 'cache_dir': str(cache_dir if cache_dir is not None else Path(out_dir)/'tda_cache'), **options}})
+    spec = FUSION_SPEC if frame is None else replace(FUSION_SPEC, prepare=lambda st: _prepare(st, frame))
+    res = train_run(spec, s, out_dir, overwrite=overwrite, log=lambda line: None)
+    return {'run_dir': res['run'].path, 'metrics': res['metrics'], 'model_dir': res['run'].model_dir, 'model': res['model'],
+            'train_seconds': res['summary']['train_seconds']}

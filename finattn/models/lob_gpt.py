@@ -23,7 +23,7 @@ __all__ = ['LOBGPTConfig', 'LOBGPTOutput', 'LOBTransformer', 'regimes_from_book'
 # %% ../../nbs/23_lob_gpt.ipynb #6801e4ac
 @dataclass
 class LOBGPTConfig:
-    "Sizes, conditioning switches and training defaults of `LOBTransformer`."
+    "Sizes and conditioning switches of `LOBTransformer`."
     vocab_size: int = 128              # V: the tokenizer's `vocab_size`
     max_len: int = 1024                # context length in tokens (a regime prefix counts)
     d_model: int = 512
@@ -42,13 +42,13 @@ class LOBGPTConfig:
     time_of_day: bool = False          # add a time-of-day embedding
     n_time_of_day: int = 390           # time-of-day buckets (390 minutes of a US session; 288 for 5-minute bars of 24 h)
     day_of_week: bool = False          # add a day-of-week embedding (0 = Monday .. 6)
-    lr: float = 6e-4                   # peak learning rate
-    betas: tuple = (0.9, 0.95)
-    weight_decay: float = 0.1
-    warmup_steps: int = 2000
-    min_lr_ratio: float = 0.1          # cosine decay floor, as a fraction of lr
-    grad_accum: int = 4                # gradient accumulation steps
-    grad_clip: float = 1.0
+    # how it trains (AdamW betas (0.9, 0.95), cosine to 0.1 lr, ...) is a `TrainConfig`: `lob_gpt_train.lob_train_config`
+
+    def __post_init__(self):
+        for k in ('vocab_size', 'max_len', 'd_model', 'n_layers', 'n_heads', 'n_regimes', 'n_time_of_day'): check_range(getattr(self, k), k, 1)
+        if self.d_ff is not None: check_range(self.d_ff, 'd_ff', 1)
+        check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False); check_range(self.attn_dropout, 'attn_dropout', 0, 1, high_inclusive=False)
+        check_option(self.regime_mode, 'regime_mode', ('prefix', 'add'))
 
     @classmethod
     def tiny(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 32, 'n_layers': 2, 'n_heads': 4, 'max_len': 128, 'dropout': 0.0, **kw})

@@ -11,18 +11,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
-from ..core import check_option, check_range, save_model, seed_everything
+from ..core import check_option, check_range, config_to_dict, seed_everything
 from ..data import LobsterDay, load_lobster
 from ..lob import LOBTokenizer, relative_events, replay_events, simulate_lobster
-from .lob_gpt import LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
+from .lob_gpt import ConditionalLOBTransformer, LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
+from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..train import Trainer, TrainConfig, load_checkpoint
 
 # %% auto #0
-__all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'LOBData', 'prepare_lob', 'TokenWindows',
-           'NextTokenObjective', 'MLMObjective', 'lob_train_config', 'fit_lob_gpt', 'ngram_log_probs',
+__all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'LOB_GPT_SPEC', 'LOBData', 'prepare_lob',
+           'TokenWindows', 'NextTokenObjective', 'MLMObjective', 'lob_train_config', 'fit_lob_gpt', 'ngram_log_probs',
            'score_log_probs', 'token_metrics', 'decode_lenient', 'replay_quotes', 'price_direction', 'GenerationReport',
-           'generation_metrics', 'evaluate_lob_gpt', 'run_lob_gpt']
+           'generation_metrics', 'evaluate_lob_gpt', 'LOBOptions', 'event_scores', 'lob_inputs', 'lob_forward',
+           'lob_export', 'run_lob_gpt']
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b70e7125
 TOKENS_PER_EVENT = 5      # dt, type, side, price, size: `finattn.lob.FIELDS`
@@ -373,67 +376,184 @@ def evaluate_lob_gpt(
     return t.join(g.table, how='outer').loc[['lob_gpt', 'unigram', 'bigram', 'real']]
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b4333ff6
-PRESETS = {'tiny': LOBGPTConfig.tiny, 'small': LOBGPTConfig.small}
-PRESET_LR = {'tiny': 3e-3, 'small': 6e-4}
+PRESETS = {'tiny': lambda **kw: LOBGPTConfig.tiny(**{'max_len': 120, **kw}),                 # 2 x 32: the CPU default
+           'small': lambda **kw: LOBGPTConfig(**{'d_model': 128, 'n_layers': 4, 'n_heads': 4, 'max_len': 240, **kw}),
+           'brief': lambda **kw: LOBGPTConfig.small(**kw)}                                  # LOB-Small: 6 x 512 x 8 heads
+PRESET_LR = {'tiny': 3e-3, 'small': 1e-3, 'brief': 6e-4}
+
+@dataclass
+class LOBOptions:
+    "Data and evaluation options of the LOB GPT's runs (the `data` section)."
+    data: str | None = None          # a LOBSTER zip / folder / message CSV; None: a simulated day
+    sim_events: int = 60_000         # events of the simulated day when data is None
+    objective: str = 'next'          # 'next' (next token) | 'mlm' (masked tokens)
+    batch_size: int = 16
+    stride_events: int | None = None # between training windows; None: half the context
+    max_train_windows: int | None = None  # training windows per epoch (evenly spaced); None: all
+    max_eval_windows: int | None = 256
+    n_prompts: int = 64              # generation metrics: test prompts, their events, events generated
+    prompt_events: int = 16
+    horizon_events: int = 8
+
+    def __post_init__(self):
+        check_range(self.sim_events, 'sim_events', 100); check_option(self.objective, 'objective', tuple(OBJECTIVES))
+        check_range(self.batch_size, 'batch_size', 1); check_range(self.n_prompts, 'n_prompts', 1)
+        check_range(self.prompt_events, 'prompt_events', 1); check_range(self.horizon_events, 'horizon_events', 1)
+        for k in ('stride_events', 'max_train_windows', 'max_eval_windows'):
+            if getattr(self, k) is not None: check_range(getattr(self, k), k, 1)
+
+def _check(s):
+    o, context = s.data, s.model.max_len // TOKENS_PER_EVENT
+    if o.objective == 'next' and o.prompt_events + o.horizon_events > context:
+        raise ValueError(f"data.horizon_events: prompt_events + horizon_events = {o.prompt_events + o.horizon_events} must fit "
+                         f"in the context of max_len={s.model.max_len} tokens ({context} events)")
+    if context < 2: raise ValueError(f"model.max_len: {s.model.max_len} holds fewer than 2 events of {TOKENS_PER_EVENT} tokens")
+    if o.data is not None and not Path(o.data).exists():
+        raise ValueError(f"data: {str(o.data)!r} does not exist (a LOBSTER zip, folder or message CSV)")
+
+def _prepare(s) -> LOBData:
+    o = s.data
+    if o.data is None: day, source = simulate_lobster(o.sim_events, seed=s.train.seed), f'simulate_lobster(n_events={o.sim_events}, seed={s.train.seed})'
+    else: day, source = load_lobster(o.data), str(o.data)
+    return prepare_lob(day, source=source)
+
+def _describe(data: LOBData, s) -> str:
+    return (f"{data.source}: {len(data.events)} events, vocabulary {data.tokenizer.vocab_size}; events train / val / test "
+            f"{', '.join(str(b - a) for a, b in data.splits.values())}; context {s.model.max_len // TOKENS_PER_EVENT} events")
+
+def _fit(data: LOBData, s, out_dir) -> TrainResult:
+    t0 = time.perf_counter()
+    o, context = s.data, s.model.max_len // TOKENS_PER_EVENT
+    model, trainer = fit_lob_gpt(data, s.model, s.train, o.objective, o.batch_size, o.stride_events or max(context // 2, 1),
+                                 o.max_train_windows)
+    return TrainResult(model, trainer.best, trainer.step, time.perf_counter() - t0)
+
+def _evaluate(model, data: LOBData, s) -> tuple[pd.DataFrame, dict]:
+    o = s.data
+    table = evaluate_lob_gpt(model, data, objective=o.objective, max_windows=o.max_eval_windows, n_prompts=o.n_prompts,
+                             prompt_events=o.prompt_events, horizon_events=o.horizon_events, seed=s.train.seed)
+    return table.reset_index(), {'objective': o.objective, 'n_events': len(data.events),
+                                 'splits': {k: list(v) for k, v in data.splits.items()}}
+
+def _metadata(data: LOBData, s, summary: dict) -> dict:
+    times = {k: [str(data.times.iloc[a]), str(data.times.iloc[b - 1])] for k, (a, b) in data.splits.items()}
+    return {'objective': s.data.objective, 'source': data.source, 'tokens_per_event': TOKENS_PER_EVENT,
+            'fields': ['dt', 'type', 'side', 'price', 'size'], 'context_events': s.model.max_len // TOKENS_PER_EVENT,
+            'tokenizer': 'tokenizer.json', 'splits': times,
+            'prompt': 'whole events of 5 tokens from LOBTokenizer.encode / encode_events, no BOS, no REGIME prefix',
+            'conditioning': {'regime': None, 'time_of_day': None, 'day_of_week': None,
+                             'note': 'unconditional LOBTransformer: pass no regime or calendar inputs'}}
+
+@torch.no_grad()
+def event_scores(
+    model: LOBTransformer, tokenizer: LOBTokenizer,
+    events: pd.DataFrame,            # `finattn.lob.relative_events` of a day
+    batch_size: int = 32,
+) -> pd.DataFrame:                   # nll (nats over the event's scored tokens), n_tokens, predicted_type
+    "Each event's negative log-likelihood under the model, in windows of the model's context (the first token of each unscored)."
+    model.eval()
+    tokens = torch.from_numpy(tokenizer.encode_events(events))
+    W = model.config.max_len // TOKENS_PER_EVENT * TOKENS_PER_EVENT
+    n = len(tokens)
+    nll, pred_type = torch.zeros(n), torch.full((n,), -1, dtype=torch.long)
+    starts = list(range(0, n, W))
+    for i in range(0, len(starts), batch_size):
+        chunk = [tokens[a:a + W] for a in starts[i:i + batch_size]]
+        x = torch.nn.utils.rnn.pad_sequence(chunk, batch_first=True, padding_value=model.config.pad_id)
+        lp = model(x).logits[:, :-1].float().log_softmax(-1)                       # (b, W-1, V): scores token t + 1
+        tok_nll = -lp.gather(-1, x[:, 1:, None])[..., 0]
+        for j, (a, c) in enumerate(zip(starts[i:i + batch_size], chunk)):
+            nll[a + 1:a + len(c)] = tok_nll[j, :len(c) - 1]
+            pred_type[a + 1:a + len(c)] = lp[j, :len(c) - 1].argmax(-1)
+    per_event = nll.view(-1, TOKENS_PER_EVENT)
+    scored = torch.ones_like(per_event, dtype=torch.bool); scored.view(-1)[torch.tensor(starts)] = False
+    vocab = tokenizer.vocab
+    types = pred_type.view(-1, TOKENS_PER_EVENT)[:, TYPE_SLOT]
+    return pd.DataFrame({'nll': per_event.sum(1).numpy(), 'n_tokens': scored.sum(1).numpy(),
+                         'predicted_type': [vocab[int(t)] if t >= 0 else None for t in types]})
+
+def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
+    path = data if data is not None else s.data.data
+    if path is None: day = simulate_lobster(s.data.sim_events, seed=s.train.seed)
+    elif not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a LOBSTER zip, folder or message CSV)")
+    else: day = load_lobster(path)
+    events = relative_events(day.messages, day.orderbook)
+    scores = event_scores(model, artifacts['tokenizer.json'], events)
+    m = day.messages
+    return pd.concat([m[['time', 'event_type', 'direction', 'price', 'size']].reset_index(drop=True), scores], axis=1)
+
+# %% ../../nbs/23a_lob_gpt_train.ipynb #af3a545b
+def _lob_input_names(model: nn.Module) -> tuple:
+    c = model.config
+    return (('tokens',) + (('regime',) if isinstance(model, ConditionalLOBTransformer) else ())
+            + (('time_of_day',) if c.time_of_day else ()) + (('day_of_week',) if c.day_of_week else ()))
+
+def lob_inputs(
+    model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
+    batch: int = 2,                 # B
+    seed: int = 0,
+    seq_len: int = 16,              # T
+) -> tuple[Tensor, ...]:            # tokens (B, T)[, regime (B,)][, time_of_day (B, T)][, day_of_week (B, T)]
+    "Random token ids and the conditioning inputs the model's config asks for."
+    c, g = model.config, torch.Generator().manual_seed(seed)
+    high = {'tokens': c.vocab_size, 'regime': c.n_regimes, 'time_of_day': c.n_time_of_day, 'day_of_week': 7}
+    shape = lambda n: (batch,) if n == 'regime' else (batch, seq_len)
+    dev = next(model.parameters()).device
+    return tuple(torch.randint(0, high[n], shape(n), generator=g).to(dev) for n in _lob_input_names(model))
+
+def lob_forward(
+    model: nn.Module,
+    *inputs: Tensor,                # in the order of `lob_inputs`
+) -> tuple[Tensor]:                 # logits (B, T, V)
+    "The LOB GPT's next-token logits."
+    return (model(**dict(zip(_lob_input_names(model), inputs))).logits,)
+
+def lob_export(model: nn.Module) -> ExportSpec:
+    "The export entry of a LOB GPT: tokens and the conditioning inputs of its config -> logits."
+    names = _lob_input_names(model)
+    axes = {n: {0: 'batch'} if n == 'regime' else {0: 'batch', 1: 'time'} for n in names}
+    return ExportSpec(lob_inputs, lob_forward, names, ('logits',), {**axes, 'logits': {0: 'batch', 1: 'time'}},
+                      check_sizes={'seq_len': min(23, model.config.max_len)})
+
+def _profile_case(config, batch: int, seq_len: int, device, attention: str = 'sdpa', checkpointing: bool = False):
+    cfg = replace(config, max_len=max(seq_len, 128), att_type=attention, use_gradient_checkpointing=checkpointing, dropout=0.0)
+    model = LOBTransformer(cfg).to(device)
+    tokens = torch.randint(1, cfg.vocab_size, (batch, seq_len), device=device)
+    return model, (tokens,), lambda o: next_token_loss(o.logits, tokens).loss
+
+LOB_GPT_SPEC = register(ModelSpec(
+    'lob-gpt', "a GPT over limit-order-book events, beside n-gram baselines (brief 3)",
+    (LOBTransformer, ConditionalLOBTransformer), LOBGPTConfig, PRESETS, LOBOptions, _prepare, _fit, _evaluate, _predict,
+    export=lob_export, describe=_describe, metadata=_metadata, check=_check,
+    artifacts={'tokenizer.json': (lambda data, path: data.tokenizer.to_json(path), LOBTokenizer.from_json)},
+    train_defaults=lambda preset: {**{k: v for k, v in config_to_dict(lob_train_config()).items()}, 'epochs': 1,
+                                   'lr': PRESET_LR[preset], 'progress': None},
+    profile_case=_profile_case, profile_grid={'attention': ('standard', 'sdpa'), 'checkpointing': (False, True)},
+    default_preset='tiny'))
+
 def run_lob_gpt(
     data: str | Path | None = None,   # a LOBSTER zip / folder / message CSV (`load_lobster`); None: a simulated day
     out_dir: str | Path = 'runs/lob_gpt',
-    preset: str = 'tiny',             # 'tiny' | 'small' (LOB-Small: 6 x 512 x 8 heads)
+    preset: str = 'tiny',             # 'tiny' | 'small' | 'brief' (LOB-Small: 6 x 512 x 8 heads)
     epochs: int = 3,
     seed: int = 0,
     precision: str = 'bf16',          # 'bf16' | 'fp32' (autocast)
     device: str = 'cpu',
-    objective: str = 'next',          # 'next' | 'mlm'
     context_events: int = 24,         # the model's context: max_len = 5 * context_events tokens
-    batch_size: int = 16,
-    lr: float | None = None,          # peak learning rate; None: 3e-3 for tiny, 6e-4 for small
+    lr: float | None = None,          # peak learning rate; None: the preset's
     grad_accum: int = 1,
-    max_train_windows: int | None = None,  # training windows per epoch (evenly spaced); None: all
-    stride_events: int | None = None, # between training windows (default: half the context)
-    sim_events: int = 60_000,         # events of the simulated day when data is None
-    n_prompts: int = 64,              # generation metrics: prompts, their events, events generated
-    prompt_events: int = 16,
-    horizon_events: int = 8,
-    max_eval_windows: int | None = 256,
     progress: bool = False,
-) -> dict:  # {'run_dir', 'metrics' (DataFrame), 'model_dir', 'model' (trained, CPU), 'tokenizer', 'train_seconds'}
+    overwrite: bool = True,           # replace a run already at out_dir
+    **options,                        # `LOBOptions` fields: objective, batch_size, max_train_windows, sim_events, ...
+) -> dict:  # {'run_dir', 'metrics' (DataFrame indexed by method), 'model_dir', 'model' (trained, CPU), 'tokenizer', 'train_seconds'}
     "Train LOB GPT on a LOBSTER day (or a simulated one), evaluate it against unigram/bigram baselines and save it."
-    check_option(preset, 'preset', tuple(PRESETS)); check_option(objective, 'objective', tuple(OBJECTIVES))
-    check_range(context_events, 'context_events', 2); check_range(sim_events, 'sim_events', 100)
-    if objective == 'next' and prompt_events + horizon_events > context_events:
-        raise ValueError(f"horizon_events: prompt_events + horizon_events = {prompt_events + horizon_events} must fit in context_events={context_events}")
-    if data is None:
-        day, source = simulate_lobster(sim_events, seed=seed), f'simulate_lobster(n_events={sim_events}, seed={seed})'
-    else:
-        if not Path(data).exists(): raise ValueError(f"data: {str(data)!r} does not exist (a LOBSTER zip, folder or message CSV)")
-        day, source = load_lobster(data), str(data)
-    run_dir = Path(out_dir); run_dir.mkdir(parents=True, exist_ok=True)
-    ld = prepare_lob(day, source=source)
-    cfg = PRESETS[preset](max_len=TOKENS_PER_EVENT * context_events)
-    tc = lob_train_config(epochs=epochs, lr=lr or PRESET_LR[preset], seed=seed, precision=precision, device=device, grad_accum=grad_accum,
-                          out_dir=str(run_dir/'train'), progress=progress)
-    t0 = time.perf_counter()
-    model, trainer = fit_lob_gpt(ld, cfg, tc, objective, batch_size, stride_events or max(context_events // 2, 1),
-                                 max_train_windows)
-    t_train = time.perf_counter() - t0
-    model = model.cpu().float().eval()
-    table = evaluate_lob_gpt(model, ld, objective=objective, max_windows=max_eval_windows, n_prompts=n_prompts,
-                             prompt_events=prompt_events, horizon_events=horizon_events, seed=seed)
-    times = {k: [str(ld.times.iloc[a]), str(ld.times.iloc[b - 1])] for k, (a, b) in ld.splits.items()}
-    records = json.loads(table.reset_index().to_json(orient='records'))
-    extra = {'task': 'lob-gpt', 'objective': objective, 'source': source, 'ticker': day.ticker, 'date': str(day.date.date()),
-             'tokens_per_event': TOKENS_PER_EVENT, 'fields': ['dt', 'type', 'side', 'price', 'size'],
-             'context_events': context_events, 'tokenizer': 'tokenizer.json',
-             'prompt': 'whole events of 5 tokens from LOBTokenizer.encode / encode_events, no BOS, no REGIME prefix',
-             'conditioning': {'regime': None, 'time_of_day': None, 'day_of_week': None,
-                              'note': 'unconditional LOBTransformer: pass no regime or calendar inputs'},
-             'splits': times, 'metrics': records}
-    model_dir = save_model(model, run_dir/'model', extra=extra)
-    ld.tokenizer.to_json(model_dir/'tokenizer.json')
-    summary = {'metrics': records, 'preset': preset, 'objective': objective, 'epochs': epochs, 'steps': trainer.step,
-               'precision': precision, 'device': device, 'seed': seed, 'source': source, 'train_seconds': t_train,
-               'n_events': len(ld.events), 'splits': {k: list(v) for k, v in ld.splits.items()}, 'split_times': times,
-               'best': trainer.best}
-    (run_dir/'metrics.json').write_text(json.dumps(summary, indent=1, default=str))
-    return {'run_dir': run_dir, 'metrics': table, 'model_dir': model_dir, 'model': model, 'tokenizer': ld.tokenizer,
-            'train_seconds': t_train}
+    from finattn.registry import resolve_settings
+    from finattn.runs import train_run
+    check_range(context_events, 'context_events', 2)
+    train = {'epochs': epochs, 'seed': seed, 'precision': precision, 'device': device, 'grad_accum': grad_accum, 'progress': progress}
+    if lr is not None: train['lr'] = lr
+    s = resolve_settings(LOB_GPT_SPEC, preset, {'model': {'max_len': TOKENS_PER_EVENT * context_events}, 'train': train,
+                                                'data': {'data': None if data is None else str(data), **options}})
+    res = train_run(LOB_GPT_SPEC, s, out_dir, overwrite=overwrite, log=lambda line: None)
+    return {'run_dir': res['run'].path, 'metrics': res['metrics'].set_index('method'), 'model_dir': res['run'].model_dir,
+            'model': res['model'], 'tokenizer': res['data'].tokenizer, 'train_seconds': res['summary']['train_seconds']}

@@ -19,11 +19,16 @@ from ..losses import pinball_loss
 from ..metrics import crossing_rate, crps_from_quantiles, interval_coverage, median_mae
 from .migt_tvdt import MIGTConfig, MIGT_TVDT
 from ..train import Trainer, TrainConfig
+from pathlib import Path
+from torch import Tensor, nn
+from ..data import load_builtin, load_intraday
+from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
-__all__ = ['BarData', 'forward_log_returns', 'prepare_bars', 'BarWindows', 'QuantileObjective', 'fit_migt', 'predict_quantiles',
-           'quantile_metrics', 'rolling_quantile_baseline', 'linear_quantile_baseline', 'evaluate_migt', 'bar_folds',
-           'walk_forward_migt', 'summarise_folds']
+__all__ = ['MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'QuantileObjective',
+           'fit_migt', 'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'linear_quantile_baseline',
+           'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'summarise_folds', 'BarOptions', 'load_bars',
+           'migt_inputs', 'migt_forward', 'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -48,21 +53,27 @@ def forward_log_returns(close: np.ndarray, horizons) -> tuple[np.ndarray, np.nda
         out[:T - h, k] = lc[h:] - lc[:T - h]; ok[:T - h, k] = True
     return out, ok
 
-def prepare_bars(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), window: int = 96, val_frac: float = 0.1,
-                 test_frac: float = 0.2, feature_config: FeatureConfig | None = None, bars_per_day: int = 96) -> BarData:
-    "Features, calendar and targets of OHLCV bars, split into purged train / validation / test blocks of window ends."
+def bar_data(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), feature_config: FeatureConfig | None = None) -> BarData:
+    "Features, calendar and targets of OHLCV bars (after the features' warm-up), with empty blocks."
     feats = drop_warmup(intraday_features(bars, feature_config))
     close = bars['close'].reindex(feats.index).to_numpy(np.float64)
     targets, valid = forward_log_returns(close, horizons)
-    T, gap = len(feats), max(horizons) + window - 1
+    none = np.zeros(0, dtype=np.int64)
+    return BarData(torch.from_numpy(np.array(feats[list(INTRADAY_FEATURES)], dtype=np.float32)),  # a writable copy
+                   calendar_features(feats.index), torch.from_numpy(targets), torch.from_numpy(valid),
+                   feats.index, tuple(horizons), none, none, none)
+
+def prepare_bars(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), window: int = 96, val_frac: float = 0.1,
+                 test_frac: float = 0.2, feature_config: FeatureConfig | None = None, bars_per_day: int = 96) -> BarData:
+    "Features, calendar and targets of OHLCV bars, split into purged train / validation / test blocks of window ends."
+    data = bar_data(bars, horizons, feature_config)
+    T, gap = len(data.index), max(horizons) + window - 1
     n_test, n_val = int(T * test_frac), int(T * val_frac)
     ends = np.arange(window - 1, T - max(horizons))                  # rows with a full window and every target
     test = ends[ends >= T - max(horizons) - n_test]
     val = ends[(ends < test[0] - gap) & (ends >= test[0] - gap - n_val)]
     train = ends[ends < val[0] - gap]                                 # purged: no label overlaps a later window
-    return BarData(torch.from_numpy(np.array(feats[list(INTRADAY_FEATURES)], dtype=np.float32)),  # a writable copy
-                   calendar_features(feats.index), torch.from_numpy(targets), torch.from_numpy(valid),
-                   feats.index, tuple(horizons), train, val, test)
+    return replace(data, train=train, val=val, test=test)
 
 class BarWindows(Dataset):
     "The `window` bars ending at each row of `ends`: x (W, V) (a view), calendar (W, 4), mask (W,), y (n_h,), y_valid."
@@ -203,3 +214,111 @@ def summarise_folds(table: pd.DataFrame, metrics=('pinball', 'crps', 'coverage_1
     g = table.groupby('method', sort=False)[list(metrics)]
     mean, std = g.mean(), g.std(ddof=1).fillna(0.0)
     return pd.DataFrame({c: [f"{m:.5f} ± {d:.5f}" for m, d in zip(mean[c], std[c])] for c in mean.columns}, index=mean.index)
+
+# %% ../../nbs/21a_migt_train.ipynb #28ca39e3
+@dataclass
+class BarOptions:
+    "Data options of MIGT-TVDT's runs (the `data` section)."
+    data: str | None = None          # an OHLCV bar file (CSV/Parquet with a date column); None: built-in BTC/USD 15-minute bars
+    max_bars: int | None = None      # use the last N bars; None: all
+    val_frac: float = 0.1            # validation share of the bars (purged)
+    test_frac: float = 0.2           # test share of the bars (purged)
+    stride: int = 4                  # train on every k-th window
+    batch_size: int = 32
+
+    def __post_init__(self):
+        if self.max_bars is not None: check_range(self.max_bars, 'max_bars', 2)
+        check_range(self.val_frac, 'val_frac', 0, 1, False, False); check_range(self.test_frac, 'test_frac', 0, 1, False, False)
+        check_range(self.stride, 'stride', 1); check_range(self.batch_size, 'batch_size', 1)
+
+def load_bars(path: str | None = None, max_bars: int | None = None) -> pd.DataFrame:
+    "OHLCV bars from a file (default: the built-in BTC/USD 15-minute bars of 2021), the last `max_bars` of them."
+    if path is not None and not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a CSV or Parquet bar file)")
+    bars = load_builtin('btcusd_15m_2021') if path is None else load_intraday(path)
+    return bars.iloc[-max_bars:] if max_bars else bars
+
+def _prepare(s) -> BarData:
+    return prepare_bars(load_bars(s.data.data, s.data.max_bars), s.model.horizons, s.model.max_bars, s.data.val_frac, s.data.test_frac)
+
+def _describe(data: BarData, s) -> str:
+    return (f"{len(data.index)} bars ({data.index[0]} .. {data.index[-1]}); windows of {s.model.max_bars} bars; train "
+            f"{len(data.train)}, val {len(data.val)}, test {len(data.test)} (training on every {s.data.stride}th window)")
+
+def _fit(data: BarData, s, out_dir) -> TrainResult:
+    import time
+    from finattn.train import load_checkpoint
+    t0 = time.perf_counter()
+    model, trainer = fit_migt(data, s.model, s.train, s.data.batch_size, s.data.stride)
+    best = Path(out_dir)/'checkpoints'/'best.pt'
+    if best.exists(): load_checkpoint(best, model)
+    return TrainResult(model.cpu().eval(), trainer.best, trainer.step, time.perf_counter() - t0)
+
+def _evaluate(model, data: BarData, s) -> tuple[pd.DataFrame, dict]:
+    return evaluate_migt(model, data), {'horizons': list(data.horizons), 'quantiles': list(model.config.quantiles),
+                                        'test_start': str(data.index[data.test[0]]), 'test_end': str(data.index[data.test[-1]])}
+
+def _metadata(data: BarData, s, summary: dict) -> dict:
+    return {'features': list(INTRADAY_FEATURES), 'blocks': {k: [str(data.index[getattr(data, k)[0]]), str(data.index[getattr(data, k)[-1]])]
+                                                            for k in ('train', 'val', 'test')}}
+
+def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
+    bars = data if isinstance(data, pd.DataFrame) else load_bars(data if data is not None else s.data.data, None)
+    c = model.config
+    bd = bar_data(bars, c.horizons)
+    ends = np.arange(c.max_bars - 1, len(bd.index))
+    if not len(ends): raise ValueError(f"data: {len(bd.index)} bars after the features' warm-up; a window needs {c.max_bars}")
+    q, y, v = predict_quantiles(model, bd, ends)
+    rows = {'date': np.repeat(bd.index[ends], len(c.horizons)), 'horizon': np.tile(c.horizons, len(ends))}
+    for k, level in enumerate(c.quantiles): rows[f'q{level:g}'] = q[..., k].reshape(-1).numpy()
+    rows['realised'] = np.where(v.reshape(-1).numpy(), y.reshape(-1).numpy(), np.nan)
+    return pd.DataFrame(rows)
+
+# %% ../../nbs/21a_migt_train.ipynb #27d614a4
+def migt_inputs(
+    model: nn.Module,               # a `MIGT_TVDT` (its config gives V, max_bars and use_calendar)
+    batch: int = 2,                 # B
+    seed: int = 0,
+    seq_len: int | None = None,     # T (default: min(24, max_bars))
+) -> tuple[Tensor, ...]:            # x (B, T, V), padding_mask (B, T)[, calendar (B, T, 4)]
+    "Random bars, left-padded windows with at least one real bar, and calendar phases with integer weekdays."
+    c = model.config
+    T = seq_len or min(24, c.max_bars)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, T, c.n_variables, generator=g)
+    start = torch.randint(0, T, (batch,), generator=g)                  # first real bar: the last one is always real
+    mask = torch.arange(T) >= start[:, None]                            # (B, T)
+    u = lambda: torch.rand(batch, T, generator=g)
+    cal = torch.stack([u(), torch.randint(0, 7, (batch, T), generator=g).float(), u(), u()], -1)   # (B, T, 4)
+    dev = next(model.parameters()).device
+    return tuple(t.to(dev) for t in ((x, mask, cal) if c.use_calendar else (x, mask)))
+
+def migt_forward(
+    model: nn.Module,
+    x: Tensor,                      # (B, T, V)
+    padding_mask: Tensor,           # (B, T) True where a bar is real
+    calendar: Tensor | None = None, # (B, T, 4)
+) -> tuple[Tensor]:                 # quantiles (B, H, Q)
+    "MIGT-TVDT's de-normalised quantiles."
+    return (model(x, padding_mask, calendar).quantiles,)
+
+def migt_export(model: nn.Module) -> ExportSpec:
+    "The export entry of a `MIGT_TVDT`: a `calendar` input when its config uses calendar encodings."
+    names = ('x', 'padding_mask') + (('calendar',) if model.config.use_calendar else ())
+    axes = {n: {0: 'batch', 1: 'time'} for n in names}
+    return ExportSpec(migt_inputs, migt_forward, names, ('quantiles',), {**axes, 'quantiles': {0: 'batch'}},
+                      check_sizes={'seq_len': min(40, model.config.max_bars)})
+
+def _profile_case(config, batch: int, seq_len: int, device, attention: str = 'sdpa'):
+    cfg = replace(config, max_bars=max(seq_len, config.max_bars), att_type=attention, use_calendar=False)
+    model = MIGT_TVDT(cfg).to(device)
+    x, m = torch.randn(batch, seq_len, cfg.n_variables, device=device), torch.ones(batch, seq_len, dtype=torch.bool, device=device)
+    return model, (x, m), lambda o: o.quantiles.float().sum()
+
+MIGT_SPEC = register(ModelSpec(
+    'migt-tvdt', "MIGT-TVDT quantile forecasts of intraday bars (brief 2)", (MIGT_TVDT,), MIGTConfig,
+    {'tiny': lambda: MIGTConfig.small(max_bars=16, d_model=16, n_heads=2, n_temporal_layers=1, n_variable_layers=1),
+     'small': MIGTConfig.small, 'brief': MIGTConfig},
+    BarOptions, _prepare, _fit, _evaluate, _predict, export=migt_export, describe=_describe, metadata=_metadata,
+    train_defaults={'epochs': 1, 'lr': 3e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
+                    'precision': 'bf16', 'monitor': 'val_pinball', 'mode': 'min'},
+    profile_case=_profile_case, profile_grid={'attention': ('standard', 'sdpa')}))

@@ -43,7 +43,10 @@ class MIGTConfig:
 
     def __post_init__(self):
         self.horizons, self.quantiles = tuple(self.horizons), tuple(self.quantiles)
-        check_range(self.n_variables, 'n_variables', 1)
+        for k in ('n_variables', 'max_bars', 'd_model', 'n_heads', 'n_temporal_layers', 'n_variable_layers', 'ffn_mult'):
+            check_range(getattr(self, k), k, 1)
+        check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False)
+        if not self.horizons or min(self.horizons) < 1: raise ValueError(f"horizons: expected bar counts >= 1, got {self.horizons}")
         check_range(self.target_variable, 'target_variable', 0, self.n_variables - 1)
         if list(self.quantiles) != sorted(self.quantiles) or not all(0 < q < 1 for q in self.quantiles):
             raise ValueError(f"quantiles: expected increasing levels in (0, 1), got {self.quantiles}")

@@ -48,7 +48,9 @@ class MultiAssetConfig:
     gate_ramp_frac: float = 0.2     # lambda ramps from 0 over this fraction of training
 
     def __post_init__(self):
-        check_range(self.n_features, 'n_features', 1); check_range(self.seq_len, 'seq_len', 1)
+        for k in ('n_features', 'seq_len', 'd_model', 'n_heads', 'n_layers', 'ffn_mult', 'time2vec_k', 'horizon'): check_range(getattr(self, k), k, 1)
+        for k in ('dropout', 'attn_dropout', 'drop_path'): check_range(getattr(self, k), k, 0, 1, high_inclusive=False)
+        if not self.lags or min(self.lags) < 1: raise ValueError(f"lags: expected lags >= 1, got {self.lags}")
         if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
         check_option(self.pooling, 'pooling', ('last', 'attention'))
         check_range(self.gate_init, 'gate_init', 0, 1, False, False)

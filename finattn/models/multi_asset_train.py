@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch import Tensor, nn
 from torch.utils.data import DataLoader
 
 from ..core import check_range, seed_everything
@@ -20,10 +21,13 @@ from ..metrics import ic_summary, quantile_spread, spearman_ic, top_k_hit_rate
 from .multi_asset import MultiAssetConfig, MultiAssetObjective, MultiAssetTransformer
 from ..panel_features import panel_features, prescreen
 from ..train import Trainer, TrainConfig
+from ..data import load_builtin, load_daily_panel, panel_to_array
+from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
-__all__ = ['PanelData', 'make_targets', 'build_panel_data', 'prepare_panel', 'panel_dataset', 'predict', 'forecast_metrics',
-           'fit_multi_asset', 'momentum_forecast', 'ridge_forecast', 'baseline_metrics', 'evaluate']
+__all__ = ['PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel', 'panel_dataset',
+           'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast', 'ridge_forecast', 'baseline_metrics',
+           'evaluate', 'load_panel', 'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #2336ac4e
 @dataclass
@@ -221,3 +225,175 @@ def evaluate(
             if k != 'n_dates': row[f'{k}_std'] = vals[k].std(ddof=1) if len(vals) > 1 else float('nan')
         rows.append(row)
     return pd.DataFrame(rows)
+
+# %% ../../nbs/20a_multi_asset_train.ipynb #8b9b640e
+PANEL_COLUMNS = ('open', 'high', 'low', 'close', 'volume')
+
+def load_panel(path: str | None = None, max_dates: int | None = None) -> PanelArrays:
+    "A daily panel from a folder of CSVs or a long CSV (default: the built-in S&P 500 panel), its last `max_dates` dates."
+    if path is None: panel = load_builtin('sp500_daily')
+    else:
+        p = Path(path)
+        if not p.exists(): raise ValueError(f"data: {str(path)!r} does not exist")
+        if p.is_dir(): panel = load_daily_panel(p)
+        elif p.name.endswith(('.csv', '.csv.gz')):
+            df = pd.read_csv(p)
+            df.columns = [c.lower() for c in df.columns]
+            missing = [c for c in ('date', 'asset', 'close') if c not in df.columns]
+            if missing: raise ValueError(f"data: {str(path)!r} lacks column(s) {missing}; expected date, asset, close "
+                                         f"(and optionally open, high, low, volume), got {list(df.columns)}")
+            df['date'] = pd.to_datetime(df['date'], utc=True)
+            panel = df.set_index(['date', 'asset'])[[c for c in PANEL_COLUMNS if c in df.columns]].sort_index()
+        else: raise ValueError(f"data: expected a folder of daily CSVs or a .csv file, got {str(path)!r}")
+    arrays = panel_to_array(panel)
+    if max_dates is not None and len(arrays.dates) > max_dates:
+        arrays = PanelArrays(arrays.values[-max_dates:], arrays.available[-max_dates:], arrays.dates[-max_dates:],
+                             arrays.assets, arrays.features)
+    return arrays
+
+@dataclass
+class PanelOptions:
+    "Data options of the ranking transformer's runs (the `data` section)."
+    data: str | None = None          # a folder of daily CSVs or a long CSV (date, asset, close, ...); None: built-in S&P 500
+    max_dates: int | None = 1500     # use the last N dates; None: all
+    val_size: float = 0.1            # validation share of the dates (purged)
+    test_size: float = 0.2           # test share of the dates (purged)
+    dates_per_batch: int = 8         # cross-sections per batch
+
+    def __post_init__(self):
+        if self.max_dates is not None: check_range(self.max_dates, 'max_dates', 2)
+        check_range(self.val_size, 'val_size', 0, 1, high_inclusive=False); check_range(self.test_size, 'test_size', 0, 1, False, False)
+        check_range(self.dates_per_batch, 'dates_per_batch', 1)
+
+# %% ../../nbs/20a_multi_asset_train.ipynb #c2196467
+def _prepare(s) -> PanelData:
+    arrays = load_panel(s.data.data, s.data.max_dates)
+    c = s.model
+    split = walk_forward_splits(len(arrays.dates), 1, val_size=s.data.val_size, test_size=s.data.test_size, horizon=c.horizon,
+                                lag=max(c.lags), window=c.seq_len)[0]
+    return prepare_panel(arrays, split, c.lags, c.horizon, n_features=c.n_features)
+
+def _describe(data: PanelData, s) -> str:
+    sp = data.split
+    return (f"{len(data.assets)} assets, {len(data.dates)} dates ({data.dates[0].date()} .. {data.dates[-1].date()}), "
+            f"{len(data.feature_names)} features; train {len(sp.train)}, val {len(sp.val)}, test {len(sp.test)} dates")
+
+def _fit(data: PanelData, s, out_dir) -> TrainResult:
+    import time
+    from finattn.train import load_checkpoint
+    t0 = time.perf_counter()
+    model, trainer = fit_multi_asset(data, s.model, s.train, s.data.dates_per_batch)
+    best = Path(out_dir)/'checkpoints'/'best.pt'
+    if best.exists(): load_checkpoint(best, model)
+    return TrainResult(model.cpu().eval(), trainer.best, trainer.step, time.perf_counter() - t0)
+
+def _evaluate(model, data: PanelData, s) -> tuple[pd.DataFrame, dict]:
+    p = predict(model, panel_dataset(data, data.split.test, model.config.seq_len))
+    res = forecast_metrics(p['pred'], p['y'], p['mask'], p['lag'], data.lags)
+    strip = lambda r: {k: v for k, v in r.items() if k != 'ic_by_horizon'}
+    rows = [{'method': 'transformer', 'lag': l, **strip(r)} for l, r in res.items()]
+    for name, fc in [('momentum_12_1', momentum_forecast(data)), ('ridge', ridge_forecast(data))]:
+        rows += [{'method': name, 'lag': l, **strip(r)} for l, r in baseline_metrics(data, data.split.test, fc).items()]
+    return pd.DataFrame(rows), {'ic_by_horizon': {str(l): r['ic_by_horizon'] for l, r in res.items()},
+                                'gate': model.gate.detach().tolist() if hasattr(model, 'gate') else None}
+
+def _metadata(data: PanelData, s, summary: dict) -> dict:
+    d = lambda k: [str(data.dates[getattr(data.split, k)[0]].date()), str(data.dates[getattr(data.split, k)[-1]].date())]
+    return {'features': list(data.feature_names), 'assets': [str(a) for a in data.assets],
+            'split_dates': {k: d(k) for k in ('train', 'val', 'test')}, 'n_train_dates': len(data.split.train)}
+
+@torch.no_grad()
+def forecast_panel(
+    model: MultiAssetTransformer,
+    data: PanelData,
+    dates=None,                     # date indices to forecast (default: every date with a full window)
+    dates_per_batch: int = 16,
+) -> pd.DataFrame:                  # date, asset, lag, score, pred_h1 .. pred_hH (available assets only)
+    "The model's forecasts from the window ending at each date, for every lag; targets not needed (the latest dates too)."
+    model.eval()
+    T = model.config.seq_len
+    D = len(data.dates)
+    dates = np.arange(T - 1, D) if dates is None else np.asarray(dates)
+    frames = []
+    for i in range(0, len(dates), dates_per_batch):
+        ts = dates[i:i + dates_per_batch]
+        x = torch.stack([data.features[t - T + 1:t + 1].transpose(0, 1) for t in ts])     # (b, A, T, F)
+        m = torch.stack([data.available[t - T + 1:t + 1].T for t in ts])                   # (b, A, T)
+        active = m.any(-1)
+        out = model(x, m | ~active[..., None])                                             # (b, A, L, H), (b, A, L)
+        for j, t in enumerate(ts):
+            for a in np.flatnonzero(data.available[t].numpy()):
+                for k, lag in enumerate(data.lags):
+                    frames.append((data.dates[t], data.assets[a], lag, float(out.score[j, a, k]), *out.pred[j, a, k].float().tolist()))
+    H = model.config.horizon
+    return pd.DataFrame(frames, columns=['date', 'asset', 'lag', 'score', *[f'pred_h{h}' for h in range(1, H + 1)]])
+
+def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
+    arrays = load_panel(data if data is not None else s.data.data, None)
+    lo, hi = (pd.Timestamp(v) for v in meta['split_dates']['train'])
+    days = pd.DatetimeIndex(arrays.dates.date)
+    train = np.flatnonzero((days >= lo) & (days <= hi))
+    if len(train) != meta['n_train_dates']:
+        raise ValueError(f"data: expected the run's {meta['n_train_dates']} training dates {lo.date()} .. {hi.date()} in the "
+                         f"panel (its features are fitted on them), found {len(train)}")
+    c = model.config
+    pd_ = prepare_panel(arrays, Split(0, train, train[:0], train[:0]), c.lags, c.horizon, n_features=len(meta['features']))
+    if pd_.feature_names != meta['features']:
+        raise ValueError(f"data: the rebuilt features {pd_.feature_names} differ from the run's {meta['features']}")
+    return forecast_panel(model, pd_)
+
+# %% ../../nbs/20a_multi_asset_train.ipynb #f3530150
+def multi_asset_inputs(
+    model: nn.Module,               # a `MultiAssetTransformer` (its config gives F and T)
+    batch: int = 2,                 # B: dates
+    seed: int = 0,
+    n_assets: int = 5,              # A
+    seq_len: int | None = None,     # T (default: the config's)
+) -> tuple[Tensor, Tensor]:         # x (B, A, T, F), padding_mask (B, A, T)
+    "Random windows with left-padded histories of random length and, when A > 1, one asset without any data."
+    c = model.config
+    T = seq_len or c.seq_len
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, n_assets, T, c.n_features, generator=g)
+    start = torch.randint(0, T, (batch, n_assets), generator=g)       # first real day of each asset
+    mask = torch.arange(T) >= start[..., None]                        # (B, A, T)
+    if n_assets > 1: mask[0, -1] = False
+    dev = next(model.parameters()).device
+    return x.to(dev), mask.to(dev)
+
+def multi_asset_forward(
+    model: nn.Module,
+    x: Tensor,                      # (B, A, T, F)
+    padding_mask: Tensor,           # (B, A, T) True where the asset has data
+) -> tuple[Tensor, Tensor]:         # pred (B, A, L, H), score (B, A, L)
+    "The model's pred and score, computed for every asset so that no tensor is empty; assets without data get zeros."
+    active = padding_mask.any(-1)                                      # (B, A)
+    out = model(x, padding_mask | ~active[..., None])                  # inactive assets read as fully observed...
+    keep = active.to(out.pred.dtype)
+    return out.pred * keep[..., None, None], out.score * keep[..., None]   # ...and are zeroed, as in eager mode
+
+def _plots(model, data, s, summary: dict) -> dict:
+    from finattn.viz import plot_ic_by_lag_horizon
+    ic = summary['ic_by_horizon']
+    return {'ic_by_lag_horizon': plot_ic_by_lag_horizon(np.array(list(ic.values())), [int(l) for l in ic])}
+
+def _profile_case(config, batch: int, seq_len: int, device, checkpointing: bool = False, n_assets: int = 20):
+    cfg = replace(config, seq_len=seq_len, use_gradient_checkpointing=checkpointing)
+    model = MultiAssetTransformer(cfg).to(device)
+    x = torch.randn(batch, n_assets, seq_len, cfg.n_features, device=device)
+    m = torch.ones(batch, n_assets, seq_len, dtype=torch.bool, device=device)
+    return model, (x, m), lambda o: o.pred.float().sum() + o.score.float().sum()
+
+MULTI_ASSET_SPEC = register(ModelSpec(
+    'multi-asset', "the cross-sectional ranking transformer on a daily panel (brief 1)",
+    (MultiAssetTransformer,), MultiAssetConfig,
+    {'tiny': lambda: MultiAssetConfig.small(seq_len=16, d_model=16, n_heads=2, n_layers=1, n_features=8),
+     'small': MultiAssetConfig.small, 'brief': MultiAssetConfig},
+    PanelOptions, _prepare, _fit, _evaluate, _predict,
+    export=ExportSpec(multi_asset_inputs, multi_asset_forward, ('x', 'padding_mask'), ('pred', 'score'),
+                      {'x': {0: 'batch', 1: 'assets', 2: 'time'}, 'padding_mask': {0: 'batch', 1: 'assets', 2: 'time'},
+                       'pred': {0: 'batch', 1: 'assets'}, 'score': {0: 'batch', 1: 'assets'}}, check_sizes={'n_assets': 9}),
+    describe=_describe, metadata=_metadata, plots=_plots,
+    train_defaults={'epochs': 1, 'lr': 1e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
+                    'precision': 'bf16', 'monitor': 'val_ic', 'mode': 'max'},
+    profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}))
