@@ -49,8 +49,8 @@ def run_checks(seed: int = 0, d_model: int = 64, n_heads: int = 4, seq_len: int 
             cache = res.cache; steps.append(res.output)
     diff = (torch.cat(steps, 1) - full).abs().max().item()
     rows.append({'check': f'KV-cache decoding == full forward ({seq_len} steps)', 'max_abs_diff': diff, 'ok': diff < 1e-10})
-    dec = TransformerDecoder(input_size=d_model, output_size=8, d_model=d_model, nhead=n_heads, num_layers=2,
-                             use_moe=True, num_experts=4).double().eval()
+    dec = TransformerDecoder(input_size=d_model, output_size=8, d_model=d_model, n_heads=n_heads, n_layers=2,
+                             ffn='moe', n_experts=4).double().eval()
     memory = torch.randn(batch, 16, d_model, dtype=torch.float64)
     n = min(seq_len, 32)
     with torch.no_grad():
@@ -164,8 +164,9 @@ def cmd_train(args) -> int:
     spec = get_spec(args.model)
     settings = train_settings(spec, args)
     get_device(settings.train.device)          # a clear error for an unavailable device before any work
-    name = args.name or f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    name = args.name or f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"  # under torchrun: pass --name (ranks may start a second apart)
     res = train_run(spec, settings, Path(args.out)/name, overwrite=args.overwrite, command=' '.join(sys.argv))
+    if res['metrics'] is None: return 0        # not rank 0 of a torchrun job: rank 0 reports
     print(f"\n{spec.name}: test metrics beside the baselines ({settings.preset} preset, {res['summary']['steps']} steps in "
           f"{res['summary']['train_seconds']:.0f} s), written to {res['run'].path}:")
     _print_metrics(res['metrics'])
@@ -289,3 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, ImportError) as e:      # bad input and missing extras: one line, no traceback
         print(f"finattn {args.command}: {e}", file=sys.stderr)
         return 2
+
+# %% ../nbs/60_cli.ipynb #5b1e0c2a
+#| eval: false
+if __name__ == '__main__': sys.exit(main())   # python -m finattn.cli, and torchrun -m finattn.cli

@@ -381,9 +381,13 @@ class DateBatchSampler(Sampler):
         shuffle: bool = True,       # shuffle dates within each lag, and the order of the batches
         seed: int = 0,              # with the epoch, fixes the order
         drop_last: bool = False,    # drop each lag's last, smaller batch
+        rank: int = 0,              # this process's share of every batch (under torchrun: `finattn.train.dist_info`)
+        num_replicas: int = 1,      # processes sharing each batch: each takes every num_replicas-th date of it
     ):
         self.dates_per_batch = check_range(dates_per_batch, 'dates_per_batch', 1)
         self.lag_index, self.shuffle, self.seed, self.drop_last, self.epoch = dataset.items[:, 1], shuffle, seed, drop_last, 0
+        self.num_replicas = check_range(num_replicas, 'num_replicas', 1)
+        self.rank = check_range(rank, 'rank', 0, num_replicas - 1)
 
     def set_epoch(self, epoch: int):
         "Change the shuffle for a new epoch."
@@ -398,7 +402,9 @@ class DateBatchSampler(Sampler):
             out += [idx[i:i + n].tolist() for i in range(0, len(idx), n) if not (self.drop_last and i + n > len(idx))]
         if self.shuffle: out = [out[i] for i in torch.randperm(len(out), generator=g).tolist()]
         else: out.sort(key=lambda b: b[0])
-        return out
+        if self.num_replicas == 1: return out
+        R = self.num_replicas                     # a batch smaller than R repeats its dates so no process gets none
+        return [(b * R)[:max(len(b), R)][self.rank::R] for b in out]
 
     def __iter__(self) -> Iterator[list[int]]: return iter(self._batches())
     def __len__(self) -> int: return len(self._batches())

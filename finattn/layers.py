@@ -18,11 +18,12 @@ from .core import check_option, check_range, check_tensor, upcast
 from .encodings import LearnedPositionalEncoding, SinusoidalEncoding
 
 # %% auto #0
-__all__ = ['NORMS', 'ACTIVATIONS', 'FEED_FORWARDS', 'PACK_MIN_ELEMENTS', 'LayerNorm', 'RMSNorm', 'AdaptiveNorm', 'make_norm',
-           'FeedForward', 'SwiGLU', 'swiglu_hidden', 'MoEOutput', 'MixtureOfExperts', 'DropPath', 'LayerCache',
-           'LayerOutput', 'TransformerLayer', 'init_transformer_weights', 'StackOutput', 'TransformerStack',
-           'TransformerEncoder', 'prepack_linear', 'packed_linear', 'one_query_attention', 'onednn_linear',
-           'TransformerDecoder', 'reorder_incremental_state', 'truncate_incremental_state', 'saved_activation_bytes']
+__all__ = ['NORMS', 'ACTIVATIONS', 'FEED_FORWARDS', 'PACK_MIN_ELEMENTS', 'BRIEF_NAMES', 'LayerNorm', 'RMSNorm', 'AdaptiveNorm',
+           'make_norm', 'FeedForward', 'SwiGLU', 'swiglu_hidden', 'MoEOutput', 'MixtureOfExperts', 'DropPath',
+           'LayerCache', 'LayerOutput', 'TransformerLayer', 'init_transformer_weights', 'StackOutput',
+           'TransformerStack', 'TransformerEncoder', 'prepack_linear', 'packed_linear', 'one_query_attention',
+           'onednn_linear', 'TransformerDecoder', 'reorder_incremental_state', 'truncate_incremental_state',
+           'from_brief', 'saved_activation_bytes']
 
 # %% ../nbs/03_layers.ipynb #d368e68d
 class LayerNorm(nn.LayerNorm):
@@ -316,19 +317,19 @@ class TransformerStack(nn.Module):
         self,
         input_size: int | None = None,    # input features; None: inputs are already d_model wide
         output_size: int | None = None,   # output features; None: return d_model-wide states
-        d_model: int = 512, nhead: int = 8, num_layers: int = 6,
-        dim_feedforward: int | None = None,  # default 4 d_model (SwiGLU: the same parameter count, see `swiglu_hidden`)
+        d_model: int = 512, n_heads: int = 8, n_layers: int = 6,
+        d_ff: int | None = None,          # feed-forward width, default 4 d_model (SwiGLU: the same parameter count, see `swiglu_hidden`)
         dropout: float = 0.1, attn_dropout: float = 0.0,
-        att_type: str = 'sdpa',           # 'sdpa', 'flash', 'xformer', 'standard', 'frequency'
-        use_swiglu: bool = True,          # SwiGLU feed-forward (else an MLP with `activation`)
+        kernel: str = 'sdpa',             # attention kernel: 'sdpa', 'flash', 'xformer', 'standard', 'frequency'
+        ffn: str = 'swiglu',              # feed-forward: 'swiglu', 'mlp' (with `activation`) or 'moe' (experts of `moe_expert`)
         activation: str = 'gelu',
-        norm_strategy: str = 'pre_norm',  # 'pre_norm' or 'post_norm'
-        use_adaptive_ln: str = 'layer',   # the norm: 'layer', 'rms' or 'adaptive' (needs cond_dim)
+        norm_position: str = 'pre',       # 'pre' or 'post'
+        norm: str = 'layer',              # 'layer', 'rms' or 'adaptive' (needs cond_dim)
         cond_dim: int | None = None,      # conditioning width for adaptive norms
-        use_moe: bool = False, num_experts: int = 8, top_k: int = 2, moe_aux_weight: float = 1e-2,
+        n_experts: int = 8, top_k: int = 2, moe_expert: str = 'swiglu', moe_aux_weight: float = 1e-2,
         router_jitter: float = 0.0, router_noise: float = 0.0,
         drop_path: float = 0.0,           # stochastic depth, rising linearly to this rate at the last layer
-        share_layers: bool = False,       # one layer's weights applied num_layers times
+        share_layers: bool = False,       # one layer's weights applied n_layers times
         use_final_norm: bool = True,      # a norm after the last layer (pre-norm stacks need it)
         use_gradient_checkpointing: bool = False,
         positional: str | None = 'sinusoidal',  # 'sinusoidal', 'learned' or None (the caller adds its own)
@@ -339,28 +340,26 @@ class TransformerStack(nn.Module):
         modes: int | Sequence[int] = 32,
     ):
         super().__init__()
-        check_option(norm_strategy, 'norm_strategy', ('pre_norm', 'post_norm'))
+        check_option(norm_position, 'norm_position', ('pre', 'post')); check_option(ffn, 'ffn', FEED_FORWARDS)
         check_option(positional, 'positional', ('sinusoidal', 'learned', None))
-        check_range(num_layers, 'num_layers', 1)
-        d_ff = dim_feedforward or 4 * d_model
-        if use_swiglu and not use_moe: d_ff = swiglu_hidden(d_ff)
-        self.d_model, self.num_layers, self.share_layers = d_model, num_layers, share_layers
+        check_range(n_layers, 'n_layers', 1)
+        d_ff = d_ff or 4 * d_model
+        if ffn == 'swiglu': d_ff = swiglu_hidden(d_ff)
+        self.d_model, self.n_layers, self.share_layers = d_model, n_layers, share_layers
         self.use_gradient_checkpointing = use_gradient_checkpointing
         self.in_proj = nn.Linear(input_size, d_model) if input_size is not None else None
         self.pos = (SinusoidalEncoding(d_model) if positional == 'sinusoidal' else
                     LearnedPositionalEncoding(max_len, d_model) if positional == 'learned' else None)
         self.emb_dropout = nn.Dropout(dropout)
-        ffn = 'moe' if use_moe else ('swiglu' if use_swiglu else 'mlp')
-        rates = [drop_path] if share_layers else [drop_path * i / max(num_layers - 1, 1) for i in range(num_layers)]
+        rates = [drop_path] if share_layers else [drop_path * i / max(n_layers - 1, 1) for i in range(n_layers)]
         self.layers = nn.ModuleList([
-            TransformerLayer(d_model, nhead, d_ff, dropout, attn_dropout, att_type, use_adaptive_ln,
-                             'pre' if norm_strategy == 'pre_norm' else 'post', ffn, activation, cross_attention, r,
-                             cond_dim, num_experts, top_k, 'swiglu' if use_swiglu else 'mlp', moe_aux_weight,
+            TransformerLayer(d_model, n_heads, d_ff, dropout, attn_dropout, kernel, norm, norm_position, ffn, activation,
+                             cross_attention, r, cond_dim, n_experts, top_k, moe_expert, moe_aux_weight,
                              router_jitter, router_noise, norm_eps=norm_eps, modes=modes)
             for r in rates])
-        self.final_norm = make_norm(use_adaptive_ln, d_model, cond_dim, norm_eps) if use_final_norm else None
+        self.final_norm = make_norm(norm, d_model, cond_dim, norm_eps) if use_final_norm else None
         self.out_proj = nn.Linear(d_model, output_size) if output_size is not None else None
-        init_transformer_weights(self, num_layers, init_std)
+        init_transformer_weights(self, n_layers, init_std)
 
     def layer(self, i: int) -> TransformerLayer:
         return self.layers[0 if self.share_layers else i]
@@ -373,7 +372,7 @@ class TransformerStack(nn.Module):
 
     def run_layers(self, h: Tensor, caches: list | None = None, use_cache: bool = False, **kw) -> tuple[StackOutput, list | None]:
         aux, weights, cross_weights, counts, new_caches = h.new_zeros(()), [], [], [], []
-        for i in range(self.num_layers):
+        for i in range(self.n_layers):
             layer, cache = self.layer(i), (caches[i] if caches is not None else None)
             if self.use_gradient_checkpointing and self.training and torch.is_grad_enabled() and not use_cache and cache is None:
                 out = checkpoint(layer, h, use_reentrant=False, **kw)
@@ -449,10 +448,9 @@ def onednn_linear(dtype: torch.dtype) -> bool:
 class TransformerDecoder(TransformerStack):
     "Causal self-attention layers with cross-attention to a memory, and step-by-step decoding with a cache."
     def __init__(self, input_size: int | None = None, output_size: int | None = None, d_model: int = 512,
-                 num_layers: int = 6, nhead: int = 8, dim_feedforward: int | None = None,
-                 cross_attention: bool = True, **kwargs):
-        super().__init__(input_size=input_size, output_size=output_size, d_model=d_model, nhead=nhead,
-                         num_layers=num_layers, dim_feedforward=dim_feedforward, cross_attention=cross_attention, **kwargs)
+                 n_layers: int = 6, n_heads: int = 8, d_ff: int | None = None, cross_attention: bool = True, **kwargs):
+        super().__init__(input_size=input_size, output_size=output_size, d_model=d_model, n_heads=n_heads,
+                         n_layers=n_layers, d_ff=d_ff, cross_attention=cross_attention, **kwargs)
         self.cross_attention = cross_attention
 
     def forward(
@@ -513,7 +511,7 @@ class TransformerDecoder(TransformerStack):
             plain = lambda n: isinstance(n, (LayerNorm, RMSNorm))
             self.__dict__['_lean_layers'] = all(
                 plain(l.norm1) and plain(l.norm3) and isinstance(l.ffn, (FeedForward, SwiGLU)) and l.self_attn.kernel != 'frequency'
-                for l in map(self.layer, range(self.num_layers))) and (self.final_norm is None or plain(self.final_norm))
+                for l in map(self.layer, range(self.n_layers))) and (self.final_norm is None or plain(self.final_norm))
         return self.__dict__['_lean_layers']
 
     def _prepared(self, w: Tensor, how) -> Tensor:
@@ -532,7 +530,7 @@ class TransformerDecoder(TransformerStack):
                     return lambda x: F.layer_norm(x, n.normalized_shape, n.weight, n.bias, n.eps) if x.dtype == torch.float32 else n(x)
                 return lambda x: F.rms_norm(x, (n.d_model,), n.weight, n.eps) if x.dtype == torch.float32 else n(x)
             plan = []
-            for l in map(self.layer, range(self.num_layers)):
+            for l in map(self.layer, range(self.n_layers)):
                 att, ffn = l.self_attn, l.ffn
                 plan.append((l.pre_norm, norm(l.norm1), norm(l.norm3), att.in_proj, att.out_proj, att.n_heads, att.d_head,
                              ATTENTION_KERNELS[att.kernel], isinstance(ffn, SwiGLU), ffn.in_proj, getattr(ffn, 'act', None), ffn.out_proj))
@@ -578,6 +576,20 @@ def truncate_incremental_state(state: dict, length: int) -> dict:
     "The decoding state after the first `length` positions (cross-attention memory kept)."
     check_range(length, 'length', 0, state['position'])
     return {'layers': [LayerCache(c.self_attn.truncate(length), c.cross_attn) for c in state['layers']], 'position': length}
+
+BRIEF_NAMES = {'nhead': 'n_heads', 'num_layers': 'n_layers', 'dim_feedforward': 'd_ff', 'att_type': 'kernel',
+               'use_adaptive_ln': 'norm', 'num_experts': 'n_experts'}   # brief 5's name -> the library's
+
+def from_brief(**kw) -> dict:
+    "Keyword arguments in the configurable-transformer brief's names as `TransformerEncoder` / `TransformerDecoder` arguments."
+    out = {BRIEF_NAMES.get(k, k): v for k, v in kw.items() if k not in ('use_swiglu', 'use_moe', 'norm_strategy')}
+    swiglu = kw.get('use_swiglu', True)
+    if 'use_swiglu' in kw or 'use_moe' in kw:
+        out['ffn'] = 'moe' if kw.get('use_moe') else ('swiglu' if swiglu else 'mlp')
+        if kw.get('use_moe'): out['moe_expert'] = 'swiglu' if swiglu else 'mlp'
+    if 'norm_strategy' in kw:
+        out['norm_position'] = {'pre_norm': 'pre', 'post_norm': 'post'}.get(kw['norm_strategy'], kw['norm_strategy'])
+    return out
 
 # %% ../nbs/03_layers.ipynb #498027b6
 def saved_activation_bytes(fn, exclude=()) -> int:

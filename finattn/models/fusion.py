@@ -55,7 +55,7 @@ class FusionConfig:
     use_cls_token: bool = False       # pool with a [CLS] token instead of the mean of the modality tokens
     shared_fc_dim: int = 512          # hidden width of the concat baseline (its output is d_model)
     head_hidden: int = 32
-    att_type: str = 'sdpa'            # attention kernel (finattn.attention)
+    kernel: str = 'sdpa'              # attention kernel (finattn.attention)
 
     def __post_init__(self):
         self.nbeats_stacks = tuple(self.nbeats_stacks)
@@ -133,7 +133,7 @@ class OHLCVNBEATSEncoder(nn.Module):
                  hidden: int = 512, theta: int = 32, degree: int = 3, n_harmonics: int = 4,
                  stack_dim: int = 256,     # E: each stack's embedding
                  n_heads: int = 4,         # heads of the attention across stacks
-                 out_dim: int = 1024, dropout: float = 0.0, att_type: str = 'sdpa'):
+                 out_dim: int = 1024, dropout: float = 0.0, kernel: str = 'sdpa'):
         super().__init__()
         self.seq_len, self.n_channels, self.out_dim = seq_len, n_channels, out_dim
         self.norm = nn.BatchNorm1d(n_channels)
@@ -141,7 +141,7 @@ class OHLCVNBEATSEncoder(nn.Module):
             nn.ModuleList([NBEATSBlock(kind, n_channels, seq_len, stack_dim, hidden, n_layers, theta, degree, n_harmonics, dropout)
                            for _ in range(n_blocks)]) for kind in stacks])
         self.attn_norm = LayerNorm(stack_dim)
-        self.attn = MultiHeadAttention(stack_dim, n_heads, att_type)
+        self.attn = MultiHeadAttention(stack_dim, n_heads, kernel)
         self.proj = nn.Sequential(nn.Linear(len(stacks) * stack_dim, out_dim), nn.ReLU(), nn.Dropout(dropout))
 
     def stack_forecasts(self, x: Tensor) -> Tensor:  # (B, T, C) -> (B, S, E)
@@ -201,15 +201,15 @@ class CrossModalAttentionFusion(nn.Module):
     def __init__(self, nbeats_dim: int = 1024, tda_dim: int = 256, complexity_dim: int = 64, d_model: int = 256,
                  n_heads: int = 8, n_layers: int = 2, d_ff: int = 1024, dropout: float = 0.3,
                  use_cls_token: bool = False,  # read out a [CLS] token instead of the mean of the modality tokens
-                 att_type: str = 'sdpa'):
+                 kernel: str = 'sdpa'):
         super().__init__()
         self.dims, self.d_model, self.use_cls_token = (nbeats_dim, tda_dim, complexity_dim), d_model, use_cls_token
         self.proj_nbeats, self.proj_tda = nn.Linear(nbeats_dim, d_model), nn.Linear(tda_dim, d_model)
         self.proj_complexity = nn.Linear(complexity_dim, d_model)
         self.cls_token = nn.Parameter(torch.randn(1, 1, d_model) * 0.02) if use_cls_token else None
         self.pos_embedding = nn.Parameter(torch.randn(1, 3 + use_cls_token, d_model) * 0.02)
-        self.transformer = TransformerEncoder(input_size=None, d_model=d_model, nhead=n_heads, num_layers=n_layers,
-                                              dim_feedforward=d_ff, dropout=dropout, att_type=att_type, use_swiglu=False,
+        self.transformer = TransformerEncoder(input_size=None, d_model=d_model, n_heads=n_heads, n_layers=n_layers,
+                                              d_ff=d_ff, dropout=dropout, kernel=kernel, ffn='mlp',
                                               activation='gelu', positional=None)
         self.transformer.emb_dropout = nn.Identity()   # the tokens themselves are not dropped (dropout acts in the layers)
         self.output_proj = nn.Sequential(nn.Linear(d_model, d_model), nn.ReLU(), nn.Dropout(dropout))
@@ -263,12 +263,12 @@ class MultiTaskCrossModalAttention(nn.Module):
         self.config = c = config
         self.ohlcv_encoder = OHLCVNBEATSEncoder(c.seq_len, c.n_channels, c.nbeats_stacks, c.nbeats_blocks, c.nbeats_layers,
                                                 c.nbeats_hidden, c.nbeats_theta, c.trend_degree, c.n_harmonics,
-                                                c.nbeats_stack_dim, c.nbeats_heads, c.nbeats_dim, c.dropout, c.att_type)
+                                                c.nbeats_stack_dim, c.nbeats_heads, c.nbeats_dim, c.dropout, c.kernel)
         self.tda_encoder = TDAEncoder(c.n_tda, c.tda_hidden, c.tda_dim, c.dropout)
         self.complexity_encoder = ComplexityEncoder(c.n_complexity, c.complexity_hidden, c.complexity_dim)
         dims = (c.nbeats_dim, c.tda_dim, c.complexity_dim)
         self.fusion = (CrossModalAttentionFusion(*dims, c.d_model, c.n_heads, c.n_layers, c.d_ff, c.dropout,
-                                                 c.use_cls_token, c.att_type) if c.fusion_type == 'attention'
+                                                 c.use_cls_token, c.kernel) if c.fusion_type == 'attention'
                        else ConcatFusion(*dims, c.shared_fc_dim, c.d_model, c.dropout))
         head = lambda: nn.Sequential(nn.Linear(c.d_model, c.head_hidden), nn.ReLU(), nn.Linear(c.head_hidden, 1))
         self.trigger_head, self.max_pct_head = head(), head()

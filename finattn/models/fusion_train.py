@@ -22,7 +22,7 @@ from ..metrics import precision_recall_f1, roc_auc
 from .fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
 from ..tda import COMPLEXITY_FEATURES, TDAFeaturizer, complexity_features, sliding_windows
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
-from ..train import Trainer, TrainConfig
+from ..train import Trainer, TrainConfig, make_loader
 
 # %% auto #0
 __all__ = ['OHLCV_CHANNELS', 'PRESETS', 'FUSION_SPEC', 'ohlcv_channels', 'fusion_labels', 'cached_diagrams', 'FusionSamples',
@@ -345,9 +345,8 @@ def fit_fusion(
     seed_everything(tc.seed)
     model = MultiTaskCrossModalAttention(config)
     if prior_bias: set_trigger_prior(model, float(data.trigger[data.train].mean()))
-    g = torch.Generator().manual_seed(tc.seed)
-    train = DataLoader(FusionWindows(data, data.train), batch_size=batch_size, shuffle=True, generator=g)
-    val = DataLoader(FusionWindows(data, data.val), batch_size=256)
+    train = make_loader(FusionWindows(data, data.train), batch_size, shuffle=True, seed=tc.seed)
+    val = make_loader(FusionWindows(data, data.val), 256, shuffle=False)
     obj, best = FusionObjective(loss), BestWeights()
     trainer = Trainer(model, obj.loss_fn, tc, val_step=obj.val_step, metrics_fn=obj.metrics_fn, callbacks=[best])
     trainer.fit(train, val)

@@ -32,8 +32,8 @@ class LOBGPTConfig:
     d_ff: int | None = None            # feed-forward width (default 4 d_model)
     dropout: float = 0.1
     attn_dropout: float = 0.0
-    swiglu: bool = False               # SwiGLU feed-forward instead of GPT's GELU MLP
-    att_type: str = 'sdpa'             # attention kernel of `finattn.attention` ('sdpa', 'standard', ...)
+    ffn: str = 'mlp'                   # feed-forward: GPT's GELU 'mlp', or 'swiglu'
+    kernel: str = 'sdpa'               # attention kernel of `finattn.attention` ('sdpa', 'standard', ...)
     use_gradient_checkpointing: bool = False  # recompute each layer in backward: less memory, more time
     pad_id: int = 0                    # the tokenizer's PAD id: ignored by the losses
     n_regimes: int = 3                 # R: market regimes for `ConditionalLOBTransformer`
@@ -79,10 +79,10 @@ class LOBTransformer(nn.Module):
         self.tod_emb = nn.Embedding(c.n_time_of_day, c.d_model) if c.time_of_day else None
         self.dow_emb = nn.Embedding(7, c.d_model) if c.day_of_week else None
         self.emb_norm = nn.LayerNorm(c.d_model)
-        self.decoder = TransformerDecoder(input_size=None, output_size=None, d_model=c.d_model, num_layers=c.n_layers,
-                                          nhead=c.n_heads, dim_feedforward=c.d_ff, cross_attention=False, positional=None,
-                                          dropout=c.dropout, attn_dropout=c.attn_dropout, use_swiglu=c.swiglu,
-                                          att_type=c.att_type, use_gradient_checkpointing=c.use_gradient_checkpointing)
+        self.decoder = TransformerDecoder(input_size=None, output_size=None, d_model=c.d_model, n_layers=c.n_layers,
+                                          n_heads=c.n_heads, d_ff=c.d_ff, cross_attention=False, positional=None,
+                                          dropout=c.dropout, attn_dropout=c.attn_dropout, ffn=c.ffn,
+                                          kernel=c.kernel, use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
         self.head.weight = self.tok_emb.weight           # tied: one tensor
         for e in (self.tok_emb, self.pos_emb, self.tod_emb, self.dow_emb):

@@ -18,7 +18,7 @@ from ..data import LobsterDay, load_lobster
 from ..lob import LOBTokenizer, relative_events, replay_events, simulate_lobster
 from .lob_gpt import ConditionalLOBTransformer, LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
-from ..train import Trainer, TrainConfig, load_checkpoint
+from ..train import Trainer, TrainConfig, load_checkpoint, make_loader
 
 # %% auto #0
 __all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'LOB_GPT_SPEC', 'LOBData', 'prepare_lob',
@@ -152,10 +152,9 @@ def fit_lob_gpt(
     obj = OBJECTIVES[objective]() if objective == 'next' else MLMObjective(data.tokenizer, seed=tc.seed)
     train = TokenWindows.of(data, 'train', window, stride_events=stride_events, max_windows=max_train_windows)
     val = TokenWindows.of(data, 'val', window, max_windows=max_val_windows)
-    g = torch.Generator().manual_seed(tc.seed)
     trainer = Trainer(model, obj, tc, val_step=obj.val_step)
-    trainer.fit(DataLoader(train, batch_size, shuffle=True, generator=g, drop_last=len(train) > batch_size),
-                DataLoader(val, batch_size))
+    trainer.fit(make_loader(train, batch_size, shuffle=True, seed=tc.seed, drop_last=len(train) > batch_size),
+                make_loader(val, batch_size, shuffle=False))
     best = Path(tc.out_dir)/'checkpoints'/'best.pt' if tc.out_dir else None
     if best is not None and best.exists(): load_checkpoint(best, model)
     return model.eval(), trainer
@@ -515,8 +514,8 @@ def lob_export(model: nn.Module) -> ExportSpec:
     return ExportSpec(lob_inputs, lob_forward, names, ('logits',), {**axes, 'logits': {0: 'batch', 1: 'time'}},
                       check_sizes={'seq_len': min(23, model.config.max_len)})
 
-def _profile_case(config, batch: int, seq_len: int, device, attention: str = 'sdpa', checkpointing: bool = False):
-    cfg = replace(config, max_len=max(seq_len, 128), att_type=attention, use_gradient_checkpointing=checkpointing, dropout=0.0)
+def _profile_case(config, batch: int, seq_len: int, device, kernel: str = 'sdpa', checkpointing: bool = False):
+    cfg = replace(config, max_len=max(seq_len, 128), kernel=kernel, use_gradient_checkpointing=checkpointing, dropout=0.0)
     model = LOBTransformer(cfg).to(device)
     tokens = torch.randint(1, cfg.vocab_size, (batch, seq_len), device=device)
     return model, (tokens,), lambda o: next_token_loss(o.logits, tokens).loss
@@ -528,7 +527,7 @@ LOB_GPT_SPEC = register(ModelSpec(
     artifacts={'tokenizer.json': (lambda data, path: data.tokenizer.to_json(path), LOBTokenizer.from_json)},
     train_defaults=lambda preset: {**{k: v for k, v in config_to_dict(lob_train_config()).items()}, 'epochs': 1,
                                    'lr': PRESET_LR[preset], 'progress': None},
-    profile_case=_profile_case, profile_grid={'attention': ('standard', 'sdpa'), 'checkpointing': (False, True)},
+    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa'), 'checkpointing': (False, True)},
     default_preset='tiny'))
 
 def run_lob_gpt(

@@ -18,7 +18,7 @@ from ..features import INTRADAY_FEATURES, FeatureConfig, drop_warmup, intraday_f
 from ..losses import pinball_loss
 from ..metrics import crossing_rate, crps_from_quantiles, interval_coverage, median_mae
 from .migt_tvdt import MIGTConfig, MIGT_TVDT
-from ..train import Trainer, TrainConfig
+from ..train import Trainer, TrainConfig, make_loader
 from pathlib import Path
 from torch import Tensor, nn
 from ..data import load_builtin, load_intraday
@@ -108,9 +108,8 @@ def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None
     model = MIGT_TVDT(config)
     train_rows = data.values[torch.as_tensor(data.train)]
     model.norm.set_global_stats(train_rows.mean(0), train_rows.std(0))     # training rows only
-    g = torch.Generator().manual_seed(tc.seed)
-    train = DataLoader(BarWindows(data, data.train[::stride], config.max_bars), batch_size=batch_size, shuffle=True, generator=g)
-    val = DataLoader(BarWindows(data, data.val[::stride], config.max_bars), batch_size=batch_size)
+    train = make_loader(BarWindows(data, data.train[::stride], config.max_bars), batch_size, shuffle=True, seed=tc.seed)
+    val = make_loader(BarWindows(data, data.val[::stride], config.max_bars), batch_size, shuffle=False)
     trainer = Trainer(model, QuantileObjective(config), tc)
     trainer.fit(train, val)
     return model, trainer
@@ -308,8 +307,8 @@ def migt_export(model: nn.Module) -> ExportSpec:
     return ExportSpec(migt_inputs, migt_forward, names, ('quantiles',), {**axes, 'quantiles': {0: 'batch'}},
                       check_sizes={'seq_len': min(40, model.config.max_bars)})
 
-def _profile_case(config, batch: int, seq_len: int, device, attention: str = 'sdpa'):
-    cfg = replace(config, max_bars=max(seq_len, config.max_bars), att_type=attention, use_calendar=False)
+def _profile_case(config, batch: int, seq_len: int, device, kernel: str = 'sdpa'):
+    cfg = replace(config, max_bars=max(seq_len, config.max_bars), kernel=kernel, use_calendar=False)
     model = MIGT_TVDT(cfg).to(device)
     x, m = torch.randn(batch, seq_len, cfg.n_variables, device=device), torch.ones(batch, seq_len, dtype=torch.bool, device=device)
     return model, (x, m), lambda o: o.quantiles.float().sum()
@@ -321,4 +320,4 @@ MIGT_SPEC = register(ModelSpec(
     BarOptions, _prepare, _fit, _evaluate, _predict, export=migt_export, describe=_describe, metadata=_metadata,
     train_defaults={'epochs': 1, 'lr': 3e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_pinball', 'mode': 'min'},
-    profile_case=_profile_case, profile_grid={'attention': ('standard', 'sdpa')}))
+    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}))

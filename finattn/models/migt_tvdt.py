@@ -30,20 +30,20 @@ class MIGTConfig:
     n_heads: int = 8
     n_temporal_layers: int = 4
     n_variable_layers: int = 2
-    ffn_mult: int = 4
+    d_ff: int | None = None                      # GELU MLP width (None: 4 d_model)
     dropout: float = 0.1
     horizons: tuple = (1, 3, 6, 12, 24)          # bars ahead (5 horizons)
     quantiles: tuple = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
     target_variable: int = INTRADAY_FEATURES.index('returns')  # whose statistics de-normalise the outputs
     gate_init: float = 0.5                       # initial share of instance normalisation
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
-    att_type: str = 'sdpa'
+    kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
     use_gradient_checkpointing: bool = False
 
     def __post_init__(self):
         self.horizons, self.quantiles = tuple(self.horizons), tuple(self.quantiles)
-        for k in ('n_variables', 'max_bars', 'd_model', 'n_heads', 'n_temporal_layers', 'n_variable_layers', 'ffn_mult'):
+        for k in ('n_variables', 'max_bars', 'd_model', 'n_heads', 'n_temporal_layers', 'n_variable_layers'):
             check_range(getattr(self, k), k, 1)
         check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False)
         if not self.horizons or min(self.horizons) < 1: raise ValueError(f"horizons: expected bar counts >= 1, got {self.horizons}")
@@ -148,9 +148,9 @@ class MIGT_TVDT(nn.Module):
         self.var_weight = nn.Parameter(torch.randn(c.n_variables, c.d_model) * 0.02)   # w_v
         self.var_bias = nn.Parameter(torch.zeros(c.n_variables, c.d_model))            # b_v (also the variable's identity)
         self.calendar = CalendarEncoding(c.d_model) if c.use_calendar else None
-        enc = lambda n: TransformerEncoder(input_size=None, d_model=c.d_model, nhead=c.n_heads, num_layers=n,
-                                           dim_feedforward=c.ffn_mult * c.d_model, dropout=c.dropout, att_type=c.att_type,
-                                           use_swiglu=False, activation='gelu', positional=None,
+        enc = lambda n: TransformerEncoder(input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=n,
+                                           d_ff=c.d_ff, dropout=c.dropout, kernel=c.kernel,
+                                           ffn='mlp', activation='gelu', positional=None,
                                            use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.temporal, self.variable = enc(c.n_temporal_layers), enc(c.n_variable_layers)
         self.time_pool, self.var_pool = AttentionPooling(c.d_model), AttentionPooling(c.d_model)

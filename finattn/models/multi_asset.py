@@ -29,7 +29,7 @@ class MultiAssetConfig:
     d_model: int = 192
     n_heads: int = 6                # head size 32
     n_layers: int = 4               # Pre-LN blocks
-    ffn_mult: int = 4               # GELU MLP of width 4 d_model
+    d_ff: int | None = None         # GELU MLP width (None: 4 d_model)
     dropout: float = 0.1            # residual branches and input projection
     attn_dropout: float = 0.1       # attention probabilities
     drop_path: float = 0.1          # stochastic depth at the last layer
@@ -39,7 +39,7 @@ class MultiAssetConfig:
     horizon: int = 20               # H returns per asset and lag
     pooling: str = 'last'           # 'last' or 'attention'
     gate_init: float = 0.9          # initial gate value sigma(theta)
-    att_type: str = 'sdpa'
+    kernel: str = 'sdpa'            # attention kernel (finattn.attention)
     use_gradient_checkpointing: bool = False
     huber_delta: float = 0.2        # objective: Huber delta on z-scores
     alpha: float = 0.3              # weight of the regression loss
@@ -48,7 +48,8 @@ class MultiAssetConfig:
     gate_ramp_frac: float = 0.2     # lambda ramps from 0 over this fraction of training
 
     def __post_init__(self):
-        for k in ('n_features', 'seq_len', 'd_model', 'n_heads', 'n_layers', 'ffn_mult', 'time2vec_k', 'horizon'): check_range(getattr(self, k), k, 1)
+        for k in ('n_features', 'seq_len', 'd_model', 'n_heads', 'n_layers', 'time2vec_k', 'horizon'): check_range(getattr(self, k), k, 1)
+        if self.d_ff is not None: check_range(self.d_ff, 'd_ff', 1)
         for k in ('dropout', 'attn_dropout', 'drop_path'): check_range(getattr(self, k), k, 0, 1, high_inclusive=False)
         if not self.lags or min(self.lags) < 1: raise ValueError(f"lags: expected lags >= 1, got {self.lags}")
         if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
@@ -95,9 +96,9 @@ class MultiAssetTransformer(nn.Module):
         self.time_proj = nn.Linear(c.d_model + c.time2vec_k + 1, c.d_model)
         self.pos = SinusoidalEncoding(c.d_model) if c.use_sinusoidal else None
         self.encoder = TransformerEncoder(
-            input_size=None, d_model=c.d_model, nhead=c.n_heads, num_layers=c.n_layers,
-            dim_feedforward=c.ffn_mult * c.d_model, dropout=c.dropout, attn_dropout=c.attn_dropout, att_type=c.att_type,
-            use_swiglu=False, activation='gelu', norm_strategy='pre_norm', drop_path=c.drop_path, positional=None,
+            input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=c.n_layers,
+            d_ff=c.d_ff, dropout=c.dropout, attn_dropout=c.attn_dropout, kernel=c.kernel,
+            ffn='mlp', activation='gelu', norm_position='pre', drop_path=c.drop_path, positional=None,
             use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.heads = nn.ModuleList([LagHead(c.d_model, c.horizon, c.pooling, c.dropout) for _ in c.lags])
 

@@ -20,7 +20,7 @@ from ..data import (DateBatchSampler, PanelArrays, PanelScaler, PanelWindowDatas
 from ..metrics import ic_summary, quantile_spread, spearman_ic, top_k_hit_rate
 from .multi_asset import MultiAssetConfig, MultiAssetObjective, MultiAssetTransformer
 from ..panel_features import panel_features, prescreen
-from ..train import Trainer, TrainConfig
+from ..train import Trainer, TrainConfig, dist_info
 from ..data import load_builtin, load_daily_panel, panel_to_array
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
@@ -92,8 +92,9 @@ def panel_dataset(data: PanelData, dates, seq_len: int) -> PanelWindowDataset:
     return PanelWindowDataset(data.features, data.targets, data.available, window=seq_len, horizon=data.horizon,
                               lags=list(data.lags), target_valid=data.target_valid, pad=True, dates=dates, min_assets=2)
 
-def _loader(ds: PanelWindowDataset, dates_per_batch: int, shuffle: bool, seed: int) -> DataLoader:
-    return DataLoader(ds, batch_sampler=DateBatchSampler(ds, dates_per_batch, shuffle=shuffle, seed=seed))
+def _loader(ds: PanelWindowDataset, dates_per_batch: int, shuffle: bool, seed: int, shard: bool = False) -> DataLoader:
+    rank, world, _ = dist_info() if shard else (0, 1, 0)    # under torchrun each process takes its share of every batch
+    return DataLoader(ds, batch_sampler=DateBatchSampler(ds, dates_per_batch, shuffle=shuffle, seed=seed, rank=rank, num_replicas=world))
 
 @torch.no_grad()
 def predict(model: MultiAssetTransformer, ds: PanelWindowDataset, dates_per_batch: int = 16) -> dict[str, torch.Tensor]:
@@ -137,9 +138,9 @@ def fit_multi_asset(
     seed_everything(tc.seed)
     model = MultiAssetTransformer(config)
     train_ds = panel_dataset(data, data.split.train, config.seq_len)
-    train_loader = _loader(train_ds, dates_per_batch, True, tc.seed)
+    train_loader = _loader(train_ds, dates_per_batch, True, tc.seed, shard=True)
     has_val = len(data.split.val) > 0
-    val_loader = _loader(panel_dataset(data, data.split.val, config.seq_len), dates_per_batch, False, 0) if has_val else None
+    val_loader = _loader(panel_dataset(data, data.split.val, config.seq_len), dates_per_batch, False, 0, shard=True) if has_val else None
     objective = MultiAssetObjective(config)
 
     def val_step(m, batch):
