@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from finattn.cpu_kernels import use_cpu_bf16_attention
 from finattn.models.lob_gpt import LOBGPTConfig, LOBTransformer
 from ._harness import Context, Row, interleaved
 
@@ -31,6 +32,7 @@ def build_models(V, T, d, L, H, d_ff, dev) -> dict[str, tuple[nn.Module, callabl
     from transformers import GPT2Config, GPT2LMHeadModel
     from x_transformers import Decoder, TransformerWrapper
     ours = LOBTransformer(LOBGPTConfig(vocab_size=V, max_len=T, d_model=d, n_layers=L, n_heads=H, d_ff=d_ff, dropout=0.0))
+    use_cpu_bf16_attention(ours)   # what finattn's Trainer chooses for bf16 on a CPU (SDPA in fp32 and on GPUs)
     hf = GPT2LMHeadModel(GPT2Config(vocab_size=V, n_positions=T, n_embd=d, n_layer=L, n_head=H, n_inner=d_ff, resid_pdrop=0.0,
                                     embd_pdrop=0.0, attn_pdrop=0.0, bos_token_id=1, eos_token_id=2, attn_implementation='sdpa'))
     xt = TransformerWrapper(num_tokens=V, max_seq_len=T, tie_embedding=True,

@@ -17,8 +17,8 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from .core import check_option, check_range, check_tensor, upcast
 
 # %% auto #0
-__all__ = ['CPU_BF16_EXPLICIT_MAX', 'ATTENTION_KERNELS', 'causal_mask', 'standard_attention', 'sdpa_attention',
-           'frequency_attention', 'KVCache', 'AttentionOutput', 'MultiHeadAttention']
+__all__ = ['ATTENTION_KERNELS', 'causal_mask', 'standard_attention', 'sdpa_attention', 'frequency_attention', 'KVCache',
+           'AttentionOutput', 'MultiHeadAttention']
 
 # %% ../nbs/01_attention.ipynb #f6652d46
 def causal_mask(q_len: int, k_len: int, device=None) -> Tensor:
@@ -44,8 +44,6 @@ def standard_attention(
     return torch.matmul(weights.to(v.dtype), v), (weights if need_weights else None)
 
 # %% ../nbs/01_attention.ipynb #ec984385
-CPU_BF16_EXPLICIT_MAX = 448 * 448    # T_q * T_k up to which the written-out formula beats SDPA's CPU kernel in bfloat16
-
 def sdpa_attention(
     q: Tensor, k: Tensor, v: Tensor,  # (B, H, T_q, d_head), (B, H, T_k, d_head), (B, H, T_k, d_head)
     mask: Tensor | None = None,       # bool, broadcastable to (B, H, T_q, T_k); True = may attend (SDPA's own convention)
@@ -55,11 +53,8 @@ def sdpa_attention(
     need_weights: bool = False,       # SDPA cannot return weights: such calls run `standard_attention`
     backend: SDPBackend | None = None,# force a backend; SDPA's math backend stays allowed as the fallback
 ) -> tuple[Tensor, Tensor | None]:
-    "`F.scaled_dot_product_attention`, optionally pinned to one backend; short bfloat16 sequences on the CPU run the formula."
+    "`F.scaled_dot_product_attention`, optionally pinned to one backend (machine-specific choices: `finattn.cpu_kernels`)."
     if need_weights: return standard_attention(q, k, v, mask, is_causal, dropout_p, scale, True)
-    if (backend is None and q.dtype == torch.bfloat16 and q.device.type == 'cpu'
-            and q.shape[-2] * k.shape[-2] <= CPU_BF16_EXPLICIT_MAX):   # measured below: 2-4x faster there
-        return standard_attention(q, k, v, mask, is_causal and mask is None, dropout_p, scale)
     ctx = sdpa_kernel([backend, SDPBackend.MATH]) if backend is not None else nullcontext()
     with ctx:
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p,

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -417,8 +417,6 @@ def packed_linear(x: Tensor, packed: Tensor, bias: Tensor | None = None) -> Tens
     "`F.linear(x, weight, bias)` with `packed = prepack_linear(weight)`: x (..., in) -> (..., out); inference only."
     return torch.ops.mkldnn._linear_pointwise(x, packed, bias, 'none', [], '')
 
-def _in_out(weight: Tensor) -> Tensor: return weight.t().contiguous()
-
 PACK_MIN_ELEMENTS = 1 << 18   # smaller weights stay in cache, where oneDNN's ~12 us per call costs more than it saves
 
 def one_query_attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> Tensor:
@@ -484,6 +482,7 @@ class TransformerDecoder(TransformerStack):
         memory_padding_mask: Tensor | None = None,  # (B, S), first step only
         cond: Tensor | None = None,
         max_length: int | None = None,              # first step, inference: room for this many positions in all
+        fast: Callable | None = None,               # later steps: a `finattn.decoding.FastStep` of this decoder
     ) -> tuple[Tensor, dict]:                       # output (B, n, output_size), the new state
         "Decode the next position(s), reusing cached keys/values; returns the output and the updated state."
         state = incremental_state or {}
@@ -492,8 +491,10 @@ class TransformerDecoder(TransformerStack):
         if first: self._check_memory(memory, memory_padding_mask, dims)
         start = state.get('position', 0)
         h = self.embed(tgt, start)
-        if not first and self._lean_ok(tgt, tgt_padding_mask, cond):
-            out, caches = self._lean_step(h, state['layers'])
+        if fast is not None and not first:      # the caller's choice (`finattn.decoding.fast_step`), made once
+            if tgt.shape[1] != 1 or cond is not None or (tgt_padding_mask is not None and not bool(tgt_padding_mask.all())):
+                raise ValueError(f"fast: one new position a step, real and unconditioned; got {tgt.shape[1]} positions")
+            out, caches = fast(h, state['layers'])
             return out, {'layers': caches, 'position': start + 1}
         res, caches = self.run_layers(h, caches=None if first else state['layers'], use_cache=True,
                                       padding_mask=tgt_padding_mask, causal=True, memory=memory if first else None,
@@ -502,71 +503,6 @@ class TransformerDecoder(TransformerStack):
             check_range(max_length, 'max_length', tgt.shape[1])
             caches = [LayerCache(c.self_attn.reserve(max_length), c.cross_attn) for c in caches]
         return res.output, {'layers': caches, 'position': start + tgt.shape[1]}
-
-    def _lean_ok(self, tgt: Tensor, padding_mask: Tensor | None, cond: Tensor | None) -> bool:
-        "Whether a step can take `_lean_step`: inference, one real position, no conditioning, plain layers."
-        if self.training or torch.is_grad_enabled() or tgt.shape[1] != 1 or cond is not None or self.cross_attention: return False
-        if padding_mask is not None and not bool(padding_mask.all()): return False
-        if self.__dict__.get('_lean_layers') is None:
-            plain = lambda n: isinstance(n, (LayerNorm, RMSNorm))
-            self.__dict__['_lean_layers'] = all(
-                plain(l.norm1) and plain(l.norm3) and isinstance(l.ffn, (FeedForward, SwiGLU)) and l.self_attn.kernel != 'frequency'
-                for l in map(self.layer, range(self.n_layers))) and (self.final_norm is None or plain(self.final_norm))
-        return self.__dict__['_lean_layers']
-
-    def _prepared(self, w: Tensor, how) -> Tensor:
-        "`how(w)` (a layout for fast one-row products), kept while w is unchanged (rebuilt after an optimizer step)."
-        cache = self.__dict__.setdefault('_weights_prepared', {})
-        key = (w.data_ptr(), w._version, w.dtype, w.device)
-        hit = cache.get((id(w), how))
-        if hit is None or hit[0] != key: hit = cache[(id(w), how)] = (key, how(w.detach()))
-        return hit[1]
-
-    def _lean_plan(self) -> list:
-        "Per layer, what `_lean_step` reads: norms as plain functions, projection parameters, the attention kernel."
-        if self.__dict__.get('_plan') is None:
-            def norm(n):   # the module's maths, minus its float32 round trip when x is float32 already
-                if isinstance(n, LayerNorm):
-                    return lambda x: F.layer_norm(x, n.normalized_shape, n.weight, n.bias, n.eps) if x.dtype == torch.float32 else n(x)
-                return lambda x: F.rms_norm(x, (n.d_model,), n.weight, n.eps) if x.dtype == torch.float32 else n(x)
-            plan = []
-            for l in map(self.layer, range(self.n_layers)):
-                att, ffn = l.self_attn, l.ffn
-                plan.append((l.pre_norm, norm(l.norm1), norm(l.norm3), att.in_proj, att.out_proj, att.n_heads, att.d_head,
-                             ATTENTION_KERNELS[att.kernel], isinstance(ffn, SwiGLU), ffn.in_proj, getattr(ffn, 'act', None), ffn.out_proj))
-            self.__dict__['_plan'] = plan
-        return self.__dict__['_plan']
-
-    def _lean_step(self, h: Tensor, caches: list) -> tuple[Tensor, list]:  # h (B, 1, d_model) embedded
-        "One position through the stack with the layers' own weights, minus the module plumbing (checks, masks, dropout)."
-        B, d = h.shape[0], self.d_model
-        cpu = h.device.type == 'cpu'
-        packed = cpu and onednn_linear(h.dtype)
-        def lin(x: Tensor, m: nn.Linear) -> Tensor:
-            w = m.weight
-            if packed and w.numel() >= PACK_MIN_ELEMENTS: return packed_linear(x, self._prepared(w, prepack_linear), m.bias)
-            if cpu and B <= 2:   # MKL reads an (in, out) layout ~25 % faster for one or two rows
-                wt = self._prepared(w, _in_out)
-                return x @ wt if m.bias is None else torch.addmm(m.bias, x, wt)
-            return F.linear(x, w, m.bias)
-        x, new = h.reshape(B, d), []
-        for cache, (pre, norm1, norm3, in_proj, out_proj, H, dh, attend, swiglu, ff_in, act, ff_out) in zip(caches, self._lean_plan()):
-            q, k, v = lin(norm1(x) if pre else x, in_proj).view(B, 3, H, 1, dh).unbind(1)
-            kv = cache.self_attn.append(k, v)
-            mask = None if kv.padding_mask is None else kv.padding_mask[:, None, None, :]
-            o = lin((one_query_attention(q, kv.key, kv.value, mask) if cpu else attend(q, kv.key, kv.value, mask=mask)[0]).reshape(B, d),
-                    out_proj)   # one new query sees every cached key
-            x = x + o if pre else norm1(x + o)
-            f = norm3(x) if pre else x
-            if swiglu:
-                gate, value = lin(f, ff_in).chunk(2, -1)
-                f = lin(F.silu(gate) * value, ff_out)
-            else: f = lin(act(lin(f, ff_in)), ff_out)
-            x = x + f if pre else norm3(x + f)
-            new.append(LayerCache(kv, None))
-        x = x.view(B, 1, d)
-        hidden = self.final_norm(x) if self.final_norm is not None else x
-        return (self.out_proj(hidden) if self.out_proj is not None else hidden), new
 
 def reorder_incremental_state(state: dict, index: Tensor) -> dict:
     "The decoding state of batch rows `index` (B_new,), e.g. the surviving beams of a beam search."

@@ -19,6 +19,7 @@ from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, Sampler
 from tqdm.auto import tqdm
 
+from .cpu_kernels import use_cpu_bf16_attention
 from .core import (atomic_save, atomic_write, autocast, check_option, check_precision, check_range,
                           config_to_dict, get_device, grad_scaler, load_state_strict, safe_load, seed_everything)
 
@@ -284,6 +285,7 @@ class Trainer:
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
         init_distributed(self.device)
         self.model = model.to(self.device)
+        if self.device.type == 'cpu' and c.precision == 'bf16': use_cpu_bf16_attention(model)   # the CPU's bf16 kernel, chosen once
         self.loss_fn, self.metrics_fn = loss_fn, metrics_fn or mean_metrics
         self.val_step = val_step or (lambda m, b: {**loss_fn(m, b), 'n': batch_size_of(b)})
         self.extra_state_fn, self.callbacks = extra_state_fn, list(callbacks)

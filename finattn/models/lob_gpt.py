@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..core import check_option, check_range, check_tensor
+from ..decoding import fast_step
 from ..layers import TransformerDecoder
 
 # %% auto #0
@@ -132,11 +133,12 @@ class LOBTransformer(nn.Module):
         time_of_day: Tensor | None = None,       # (B, n) or (B,)
         day_of_week: Tensor | None = None,       # (B, n) or (B,)
         max_length: int | None = None,           # first call, inference: room in the cache for this many positions in all
+        fast=None,                               # later calls: the decoder's `finattn.decoding.FastStep` (see `generate`)
     ) -> tuple[Tensor, dict]:                    # logits (B, n, V), the new state
         "Logits of the next n positions, reusing the decoder's key/value cache."
         start = (incremental_state or {}).get('position', 0)
         h, state = self.decoder.forward_one_step(self.embed(tokens, start, time_of_day, day_of_week), None, incremental_state,
-                                                 tgt_padding_mask=padding_mask, max_length=max_length)
+                                                 tgt_padding_mask=padding_mask, max_length=max_length, fast=fast)
         return self.head(h), state
 
 # %% ../../nbs/23_lob_gpt.ipynb #ab2b1a4c
@@ -230,6 +232,7 @@ class ConditionalLOBTransformer(LOBTransformer):
         time_of_day: Tensor | None = None,
         day_of_week: Tensor | None = None,
         max_length: int | None = None,           # first call, inference: room in the cache (with the prefix, if any)
+        fast=None,                               # later calls: the decoder's `finattn.decoding.FastStep`
     ) -> tuple[Tensor, dict]:                    # logits (B, n, V), the new state
         "Logits of the next n positions with the cache; the regime is read on the first call and kept in the state."
         state = dict(incremental_state or {})
@@ -240,11 +243,11 @@ class ConditionalLOBTransformer(LOBTransformer):
         regime = state.pop('regime')
         if self.config.regime_mode == 'add':
             h = self.embed_regime(self.embed(tokens, state.get('position', 0), time_of_day, day_of_week), regime)
-            h, new = self.decoder.forward_one_step(h, None, state or None, tgt_padding_mask=padding_mask, max_length=max_length)
+            h, new = self.decoder.forward_one_step(h, None, state or None, tgt_padding_mask=padding_mask, max_length=max_length, fast=fast)
             logits = self.head(h)
         else:
             if first: tokens, padding_mask, time_of_day, day_of_week = self._with_prefix(regime, tokens, padding_mask, time_of_day, day_of_week)
-            logits, new = super().forward_one_step(tokens, state or None, padding_mask, time_of_day, day_of_week, max_length)
+            logits, new = super().forward_one_step(tokens, state or None, padding_mask, time_of_day, day_of_week, max_length, fast)
             if first: logits = logits[:, 1:]
         new['regime'] = regime
         return logits, new
@@ -364,14 +367,16 @@ def generate(
     model.eval()
     tokens, steps, state = prompt, [], None
     grad = torch.is_grad_enabled()
-    torch.set_grad_enabled(False)                # sampling never needs a graph (and the lean decoding path needs none)
+    torch.set_grad_enabled(False)                # sampling never needs a graph (and the fast decoding path needs none)
+    fast = fast_step(model.decoder, len(prompt), prompt.device) if use_cache else None   # chosen once, for this generation
     try:
         for i in range(max_new_tokens):
             if use_cache:
                 first = state is None
                 logits, state = model.forward_one_step(prompt if first else tokens[:, -1:], state,
                                                        padding_mask=prompt_padding_mask if first else None,
-                                                       max_length=prompt.shape[1] + max_new_tokens + extra if first else None, **cond)
+                                                       max_length=prompt.shape[1] + max_new_tokens + extra if first else None,
+                                                       fast=None if first else fast, **cond)
             else:
                 pm = None if prompt_padding_mask is None else F.pad(prompt_padding_mask, (0, i), value=True)
                 logits = model(tokens, padding_mask=pm, **cond).logits
