@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, dataclasses, json, sys, time, typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import torch
@@ -19,8 +19,38 @@ from .registry import PRESET_NAMES, ModelSpec, RunSettings, get_spec, models, pa
 from .runs import load_run, train_run
 
 # %% auto #0
-__all__ = ['TRAIN_FLAGS', 'COMMANDS', 'run_checks', 'time_kernels', 'cmd_check', 'train_settings', 'cmd_train', 'cmd_evaluate',
-           'cmd_predict', 'cmd_profile', 'cmd_export', 'cmd_serve', 'build_parser', 'main']
+__all__ = ['COMMANDS', 'TRAIN_FLAGS', 'command', 'build_parser', 'main', 'run_checks', 'time_kernels', 'cmd_check',
+           'train_settings', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_serve', 'cmd_profile']
+
+# %% ../nbs/60_cli.ipynb #a1c0e5d7
+COMMANDS: dict[str, tuple[Callable, Callable]] = {}   # name -> (run(args) -> exit code, add_parser(subparsers))
+
+def command(name: str, add_parser: Callable):
+    "Register the decorated `fn(args) -> int` as `finattn NAME`; `add_parser(subparsers)` declares its arguments."
+    def register(fn: Callable) -> Callable:
+        COMMANDS[name] = (fn, add_parser)
+        return fn
+    return register
+
+def build_parser() -> argparse.ArgumentParser:
+    "The `finattn` parser: one subcommand per entry of `COMMANDS`."
+    p = argparse.ArgumentParser(prog='finattn', description="Attention models for financial time series.")
+    p.add_argument('--version', action='version', version=f"finattn {__version__}")
+    sub = p.add_subparsers(dest='command', metavar='COMMAND')
+    for _, add_parser in COMMANDS.values(): add_parser(sub)
+    return p
+
+def main(argv: list[str] | None = None) -> int:
+    "Entry point of the `finattn` console script."
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try: return COMMANDS[args.command][0](args)
+    except (ValueError, ImportError) as e:      # bad input and missing extras: one line, no traceback
+        print(f"finattn {args.command}: {e}", file=sys.stderr)
+        return 2
 
 # %% ../nbs/60_cli.ipynb #cecaceb8
 def run_checks(seed: int = 0, d_model: int = 64, n_heads: int = 4, seq_len: int = 128, batch: int = 4) -> list[dict]:
@@ -88,6 +118,12 @@ def _print_table(rows: list[dict], floatfmt: str = '{:.3g}'):
     print("  ".join("-" * w for w in widths))
     for row in cells: print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
 
+def _add_check_parser(sub):
+    c = sub.add_parser('check', help="check attention kernels and the KV cache against the reference maths")
+    c.add_argument('--seed', type=int, default=0, help="random seed (default 0)")
+    c.add_argument('--no-timing', action='store_true', help="skip the kernel timings")
+
+@command('check', _add_check_parser)
 def cmd_check(args) -> int:
     "Run the core equivalence checks and time the attention kernels."
     print(f"finattn {__version__}, torch {torch.__version__}, {torch.get_num_threads()} threads")
@@ -159,6 +195,13 @@ def train_settings(spec: ModelSpec, args) -> RunSettings:
     overrides.update({k: v for k, v in vars(args).items() if k.partition('.')[0] in ('train', 'data') and v is not None})
     return resolve_settings(spec, args.preset, args.config, overrides)
 
+def _add_train_parsers(sub):
+    t = sub.add_parser('train', help="train a model on its built-in data set (or --data) and print test metrics beside baselines",
+                       description="Train MODEL and write runs/<name>/; `finattn train MODEL --help` lists its options.")
+    tsub = t.add_subparsers(dest='model', metavar='MODEL', required=True)
+    for spec in models().values(): _add_train_parser(tsub, spec)
+
+@command('train', _add_train_parsers)
 def cmd_train(args) -> int:
     "Train a registered model and print its test metrics beside its baselines."
     spec = get_spec(args.model)
@@ -172,6 +215,13 @@ def cmd_train(args) -> int:
     _print_metrics(res['metrics'])
     return 0
 
+# %% ../nbs/60_cli.ipynb #089a86a8
+def _add_evaluate_parser(sub):
+    e = sub.add_parser('evaluate', help="recompute a run's test metrics (model and baselines) from its data or --data")
+    e.add_argument('run_dir', metavar='RUN_DIR')
+    e.add_argument('--data', default=None, help="other data, prepared as the run's (default: the run's own)")
+
+@command('evaluate', _add_evaluate_parser)
 def cmd_evaluate(args) -> int:
     "Reload a run, recompute its test metrics (on its own data, or on --data) and print them."
     run = load_run(args.run_dir)
@@ -181,6 +231,15 @@ def cmd_evaluate(args) -> int:
     _print_metrics(table)
     return 0
 
+# %% ../nbs/60_cli.ipynb #fd838054
+def _add_predict_parser(sub):
+    q = sub.add_parser('predict', help="a run's predictions on new data, as CSV or Parquet")
+    q.add_argument('run_dir', metavar='RUN_DIR')
+    q.add_argument('--data', default=None, help="the data to predict on (default: the run's own)")
+    q.add_argument('--out', required=True, help="a .csv or .parquet file to write")
+    q.add_argument('--overwrite', action='store_true', help="replace --out if it exists")
+
+@command('predict', _add_predict_parser)
 def cmd_predict(args) -> int:
     "Write a run's predictions on new data (default: its own data) to a CSV or Parquet file."
     out = Path(args.out)
@@ -192,6 +251,57 @@ def cmd_predict(args) -> int:
     print(f"wrote {len(frame)} rows ({', '.join(map(str, frame.columns))}) to {out}")
     return 0
 
+# %% ../nbs/60_cli.ipynb #6384ad1d
+def _add_export_parser(sub):
+    x = sub.add_parser('export', help="export a run's model: TorchScript, ONNX (checked with onnxruntime) or int8")
+    x.add_argument('run_dir', metavar='RUN_DIR')
+    x.add_argument('--format', choices=['torchscript', 'onnx', 'int8'], default='torchscript')
+    x.add_argument('--out', default=None, help="output file (default RUN_DIR/export/model.*)")
+    x.add_argument('--no-verify', action='store_true', help="skip the check of the exported file against eager PyTorch")
+
+@command('export', _add_export_parser)
+def cmd_export(args) -> int:
+    "Export a run's model to TorchScript, ONNX (checked with onnxruntime) or int8, and report the check."
+    from finattn.export import export_run
+    path = export_run(args.run_dir, args.format, args.out, verify=not args.no_verify)
+    card = json.loads(path.with_suffix('.json').read_text())
+    diff, vs_float = card.get('max_abs_diff'), card.get('max_abs_diff_vs_float')
+    print(f"wrote {path}" + (f"; max |exported - eager| on fresh inputs: {diff:.3g}" if diff is not None else "")
+          + (f"; max |int8 - float model|: {vs_float:.3g}" if vs_float is not None else ""))
+    return 0
+##CELL code id=38e7c919
+#| export
+
+# %% ../nbs/60_cli.ipynb #38e7c919
+def _add_serve_parser(sub):
+    "`finattn serve`'s arguments from `finattn.serve` when FastAPI is installed, else a parser that explains what is missing."
+    s = sub.add_parser('serve', help="serve a run's model over HTTP (/health, /predict, /lob/next-events); needs finattn[serve]")
+    try: from finattn.serve import add_serve_args
+    except ImportError:
+        s.add_argument('rest', nargs=argparse.REMAINDER)
+        return s
+    return add_serve_args(s)
+
+@command('serve', _add_serve_parser)
+def cmd_serve(args) -> int:
+    "Serve a run's model over HTTP (`finattn.serve`): needs the `serve` extra."
+    try: from finattn.serve import cmd_serve as serve_run
+    except ImportError as e:
+        print(f"finattn serve: {e}", file=sys.stderr)
+        return 2
+    return serve_run(args)
+
+# %% ../nbs/60_cli.ipynb #55028a7b
+def _add_profile_parser(sub):
+    f = sub.add_parser('profile', help="step time and memory of a model's training step vs batch size and window length")
+    f.add_argument('model', metavar='MODEL', choices=list(models()), help=f"one of {list(models())}")
+    f.add_argument('--batch-sizes', default='1,4,8', help="comma-separated batch sizes (default 1,4,8)")
+    f.add_argument('--seq-lens', default='64,128', help="comma-separated window lengths (default 64,128)")
+    f.add_argument('--preset', choices=PRESET_NAMES, default=None, help="model sizes (default: the model's default preset)")
+    f.add_argument('--device', default='auto')
+    f.add_argument('--precision', choices=['fp32', 'bf16', 'fp16'], default='fp32')
+
+@command('profile', _add_profile_parser)
 def cmd_profile(args) -> int:
     "Print step time and memory of a model's training step over batch sizes and window lengths, a row at a time."
     from finattn.profile import profile_model
@@ -211,85 +321,6 @@ def cmd_profile(args) -> int:
         print('  '.join(f"{v:>14.2f}" if isinstance(v, float) else f"{str(v):>14s}" for v in r.values()), flush=True)
     profile_model(args.model, batches, lens, args.preset or spec.default_preset, str(dev), args.precision, on_row=row)
     return 0
-
-def cmd_export(args) -> int:
-    "Export a run's model to TorchScript, ONNX (checked with onnxruntime) or int8, and report the check."
-    from finattn.export import export_run
-    path = export_run(args.run_dir, args.format, args.out, verify=not args.no_verify)
-    card = json.loads(path.with_suffix('.json').read_text())
-    diff, vs_float = card.get('max_abs_diff'), card.get('max_abs_diff_vs_float')
-    print(f"wrote {path}" + (f"; max |exported - eager| on fresh inputs: {diff:.3g}" if diff is not None else "")
-          + (f"; max |int8 - float model|: {vs_float:.3g}" if vs_float is not None else ""))
-    return 0
-
-# %% ../nbs/60_cli.ipynb #38e7c919
-def cmd_serve(args) -> int:
-    "Serve a run's model over HTTP (`finattn.serve`): needs the `serve` extra."
-    try: from finattn.serve import cmd_serve as serve_run
-    except ImportError as e:
-        print(f"finattn serve: {e}", file=sys.stderr)
-        return 2
-    return serve_run(args)
-
-def _add_serve_parser(sub):
-    "`finattn serve`'s arguments from `finattn.serve` when FastAPI is installed, else a parser that explains what is missing."
-    s = sub.add_parser('serve', help="serve a run's model over HTTP (/health, /predict, /lob/next-events); needs finattn[serve]")
-    try: from finattn.serve import add_serve_args
-    except ImportError:
-        s.add_argument('rest', nargs=argparse.REMAINDER)
-        return s
-    return add_serve_args(s)
-
-COMMANDS = {'check': cmd_check, 'train': cmd_train, 'evaluate': cmd_evaluate, 'predict': cmd_predict, 'profile': cmd_profile,
-            'export': cmd_export, 'serve': cmd_serve}
-
-def build_parser() -> argparse.ArgumentParser:
-    "The `finattn` parser: one subcommand per entry of `COMMANDS`, one `train` subcommand per registered model."
-    specs = models()
-    p = argparse.ArgumentParser(prog='finattn', description="Attention models for financial time series.")
-    p.add_argument('--version', action='version', version=f"finattn {__version__}")
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    c = sub.add_parser('check', help="check attention kernels and the KV cache against the reference maths")
-    c.add_argument('--seed', type=int, default=0, help="random seed (default 0)")
-    c.add_argument('--no-timing', action='store_true', help="skip the kernel timings")
-    t = sub.add_parser('train', help="train a model on its built-in data set (or --data) and print test metrics beside baselines",
-                       description="Train MODEL and write runs/<name>/; `finattn train MODEL --help` lists its options.")
-    tsub = t.add_subparsers(dest='model', metavar='MODEL', required=True)
-    for spec in specs.values(): _add_train_parser(tsub, spec)
-    e = sub.add_parser('evaluate', help="recompute a run's test metrics (model and baselines) from its data or --data")
-    e.add_argument('run_dir', metavar='RUN_DIR')
-    e.add_argument('--data', default=None, help="other data, prepared as the run's (default: the run's own)")
-    q = sub.add_parser('predict', help="a run's predictions on new data, as CSV or Parquet")
-    q.add_argument('run_dir', metavar='RUN_DIR')
-    q.add_argument('--data', default=None, help="the data to predict on (default: the run's own)")
-    q.add_argument('--out', required=True, help="a .csv or .parquet file to write")
-    q.add_argument('--overwrite', action='store_true', help="replace --out if it exists")
-    x = sub.add_parser('export', help="export a run's model: TorchScript, ONNX (checked with onnxruntime) or int8")
-    x.add_argument('run_dir', metavar='RUN_DIR')
-    x.add_argument('--format', choices=['torchscript', 'onnx', 'int8'], default='torchscript')
-    x.add_argument('--out', default=None, help="output file (default RUN_DIR/export/model.*)")
-    x.add_argument('--no-verify', action='store_true', help="skip the check of the exported file against eager PyTorch")
-    _add_serve_parser(sub)
-    f = sub.add_parser('profile', help="step time and memory of a model's training step vs batch size and window length")
-    f.add_argument('model', metavar='MODEL', choices=list(specs), help=f"one of {list(specs)}")
-    f.add_argument('--batch-sizes', default='1,4,8', help="comma-separated batch sizes (default 1,4,8)")
-    f.add_argument('--seq-lens', default='64,128', help="comma-separated window lengths (default 64,128)")
-    f.add_argument('--preset', choices=PRESET_NAMES, default=None, help="model sizes (default: the model's default preset)")
-    f.add_argument('--device', default='auto')
-    f.add_argument('--precision', choices=['fp32', 'bf16', 'fp16'], default='fp32')
-    return p
-
-def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `finattn` console script."
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    try: return COMMANDS[args.command](args)
-    except (ValueError, ImportError) as e:      # bad input and missing extras: one line, no traceback
-        print(f"finattn {args.command}: {e}", file=sys.stderr)
-        return 2
 
 # %% ../nbs/60_cli.ipynb #5b1e0c2a
 #| eval: false
