@@ -15,8 +15,10 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader
 
 from ..core import check_range, seed_everything
-from ..data import (DateBatchSampler, PanelArrays, PanelScaler, PanelWindowDataset, Split, forward_returns,
-                          walk_forward_splits)
+from ..data import PanelArrays, forward_returns
+from ..windows import DateBatchSampler, PanelWindowDataset
+from ..splits import Split, walk_forward_splits
+from ..scalers import PanelScaler
 from ..metrics import ic_summary, quantile_spread, spearman_ic, top_k_hit_rate
 from .multi_asset import MultiAssetConfig, MultiAssetObjective, MultiAssetTransformer
 from ..panel_features import panel_features, prescreen
