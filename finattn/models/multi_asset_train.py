@@ -317,19 +317,22 @@ def forecast_panel(
     T = model.config.seq_len
     D = len(data.dates)
     dates = np.arange(T - 1, D) if dates is None else np.asarray(dates)
-    frames = []
+    L, H = len(data.lags), model.config.horizon
+    cols = {k: [] for k in ('t', 'a', 'lag', 'score', 'pred')}
     for i in range(0, len(dates), dates_per_batch):
         ts = dates[i:i + dates_per_batch]
         x = torch.stack([data.features[t - T + 1:t + 1].transpose(0, 1) for t in ts])     # (b, A, T, F)
         m = torch.stack([data.available[t - T + 1:t + 1].T for t in ts])                   # (b, A, T)
-        active = m.any(-1)
-        out = model(x, m | ~active[..., None])                                             # (b, A, L, H), (b, A, L)
-        for j, t in enumerate(ts):
-            for a in np.flatnonzero(data.available[t].numpy()):
-                for k, lag in enumerate(data.lags):
-                    frames.append((data.dates[t], data.assets[a], lag, float(out.score[j, a, k]), *out.pred[j, a, k].float().tolist()))
-    H = model.config.horizon
-    return pd.DataFrame(frames, columns=['date', 'asset', 'lag', 'score', *[f'pred_h{h}' for h in range(1, H + 1)]])
+        out = model(x, m | ~m.any(-1)[..., None])                                          # (b, A, L, H), (b, A, L)
+        j, a = data.available[torch.as_tensor(ts)].nonzero(as_tuple=True)                  # the assets with data at t
+        cols['t'].append(np.repeat(ts[j.numpy()], L)); cols['a'].append(np.repeat(a.numpy(), L))
+        cols['lag'].append(np.tile(np.asarray(data.lags), len(j)))
+        cols['score'].append(out.score[j, a].float().reshape(-1).numpy())                 # (n * L,)
+        cols['pred'].append(out.pred[j, a].float().reshape(-1, H).numpy())                # (n * L, H)
+    t, a, pred = np.concatenate(cols['t']), np.concatenate(cols['a']), np.concatenate(cols['pred'])
+    frame = pd.DataFrame({'date': data.dates[t], 'asset': np.asarray(data.assets, dtype=object)[a],
+                          'lag': np.concatenate(cols['lag']), 'score': np.concatenate(cols['score'])})
+    return pd.concat([frame, pd.DataFrame(pred, columns=[f'pred_h{h}' for h in range(1, H + 1)])], axis=1)
 
 def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
     arrays = load_panel(data if data is not None else s.data.data, None)
@@ -343,7 +346,7 @@ def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
     pd_ = prepare_panel(arrays, Split(0, train, train[:0], train[:0]), c.lags, c.horizon, n_features=len(meta['features']))
     if pd_.feature_names != meta['features']:
         raise ValueError(f"data: the rebuilt features {pd_.feature_names} differ from the run's {meta['features']}")
-    return forecast_panel(model, pd_)
+    return forecast_panel(model, pd_, np.arange(max(c.seq_len - 1, train[0]), len(arrays.dates)))   # from the training period on
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #f3530150
 def multi_asset_inputs(
