@@ -27,8 +27,10 @@ def _plain_norm(n: nn.Module) -> Callable[[Tensor], Tensor]:
 def _plain(decoder: TransformerDecoder) -> bool:
     "Whether every layer is plain (Layer/RMS norms, an MLP or SwiGLU, a softmax kernel) and the stack decoder-only."
     norm = lambda n: isinstance(n, (LayerNorm, RMSNorm))
+    linear = lambda *ms: all(type(m) is nn.Linear for m in ms)      # not an int8 (dynamically quantised) copy
     return (not decoder.cross_attention and (decoder.final_norm is None or norm(decoder.final_norm)) and
             all(norm(l.norm1) and norm(l.norm3) and isinstance(l.ffn, (FeedForward, SwiGLU)) and l.self_attn.kernel != 'frequency'
+                and linear(l.self_attn.in_proj, l.self_attn.out_proj, l.ffn.in_proj, l.ffn.out_proj)
                 for l in map(decoder.layer, range(decoder.n_layers))))
 
 class FastStep:

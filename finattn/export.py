@@ -18,8 +18,7 @@ from .registry import ExportSpec, spec_for
 
 # %% auto #0
 __all__ = ['EXPORT_FORMATS', 'export_spec', 'ExportWrapper', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
-           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized',
-           'compare_quantized_perplexity', 'compare_quantized_fusion', 'export_run']
+           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized', 'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
 def export_spec(model: nn.Module) -> ExportSpec:
@@ -144,43 +143,6 @@ def compare_quantized(
     prepared = run.spec.prepare(s)
     tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name) for name, m in [('float', run.model), ('int8', quantize_int8(run.model))]]
     return pd.concat(tables, ignore_index=True)
-
-# %% ../nbs/40_export.ipynb #0b8e4c10
-@torch.no_grad()
-def compare_quantized_perplexity(
-    model: nn.Module,               # a `LOBTransformer` or `ConditionalLOBTransformer`
-    tokens: Tensor,                 # (N, T) held-out token windows
-    batch_size: int = 32,
-    pad_id: int | None = None,      # targets with this id are ignored (default: the config's pad_id)
-    **cond,                         # regime (N,), time_of_day / day_of_week (N, T) or (N,)
-) -> dict:                          # loss_float, loss_int8 (nats/token), perplexity_float, perplexity_int8, perplexity_change, n_tokens
-    "Next-token loss and perplexity of a LOB GPT and of its int8 copy on the same held-out windows."
-    from finattn.models.lob_gpt import next_token_loss
-    pad = model.config.pad_id if pad_id is None else pad_id
-    out = {}
-    for name, m in [('float', model.cpu().eval()), ('int8', quantize_int8(model))]:
-        total, n = 0.0, 0
-        for i in range(0, len(tokens), batch_size):
-            b = tokens[i:i + batch_size].cpu()
-            r = next_token_loss(m(b, **{k: v[i:i + batch_size].cpu() for k, v in cond.items()}).logits, b, pad)
-            total, n = total + r.loss.item() * r.n_tokens, n + r.n_tokens
-        out[f'loss_{name}'] = total / n
-    out.update(perplexity_float=math.exp(out['loss_float']), perplexity_int8=math.exp(out['loss_int8']), n_tokens=n)
-    out['perplexity_change'] = out['perplexity_int8'] - out['perplexity_float']
-    return out
-
-def compare_quantized_fusion(
-    model: nn.Module,               # a `MultiTaskCrossModalAttention`
-    data,                           # its `finattn.models.fusion_train.FusionData`
-    split: str = 'val',             # the block scored
-):  # DataFrame indexed float / int8: auc, precision, recall, f1, mse, base_rate, n, threshold
-    "Trigger and max-gain metrics of a fusion model and of its int8 copy on one block, at the float model's threshold."
-    import pandas as pd
-    from finattn.models.fusion_train import evaluate_fusion
-    model = model.cpu().eval()
-    ref = evaluate_fusion(model, data, split)
-    rows = {'float': ref, 'int8': evaluate_fusion(quantize_int8(model), data, split, threshold=ref['threshold'])}
-    return pd.DataFrame(rows).T.rename_axis('model')
 
 # %% ../nbs/40_export.ipynb #7e45a8fe
 EXPORT_FORMATS = {'torchscript': 'model.pt', 'onnx': 'model.onnx', 'int8': 'model_int8.pt'}
