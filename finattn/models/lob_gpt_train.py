@@ -525,6 +525,7 @@ LOB_GPT_SPEC = register(ModelSpec(
     (LOBTransformer, ConditionalLOBTransformer), LOBGPTConfig, PRESETS, LOBOptions, _prepare, _fit, _evaluate, _predict,
     export=lob_export, describe=_describe, metadata=_metadata, check=_check,
     artifacts={'tokenizer.json': (lambda data, path: data.tokenizer.to_json(path), LOBTokenizer.from_json)},
+    serve_routes='finattn.serve_lob:add_routes',
     train_defaults=lambda preset: {**{k: v for k, v in config_to_dict(lob_train_config()).items()}, 'epochs': 1,
                                    'lr': PRESET_LR[preset], 'progress': None},
     profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa'), 'checkpointing': (False, True)},
