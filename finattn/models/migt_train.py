@@ -34,7 +34,7 @@ __all__ = ['MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_b
 @dataclass
 class BarData:
     "Prepared intraday data: features (T, V), calendar (T, 4), targets (T, n_h) and their validity, and the fold."
-    values: torch.Tensor       # (T, V) float32 raw features, in INTRADAY_FEATURES order
+    values: torch.Tensor       # (T, V) float32 raw features, in `feature_names` order
     calendar: torch.Tensor     # (T, 4)
     targets: torch.Tensor      # (T, n_h) log returns over the next h bars (0 where invalid)
     valid: torch.Tensor        # (T, n_h) bool
@@ -43,6 +43,8 @@ class BarData:
     train: np.ndarray          # row indices (window ends) of each block
     val: np.ndarray
     test: np.ndarray
+    feature_names: tuple = INTRADAY_FEATURES   # (V,) the variables' names
+    target: str = 'returns'    # the variable whose scale de-normalises the forecasts
 
 def forward_log_returns(close: np.ndarray, horizons) -> tuple[np.ndarray, np.ndarray]:
     "log(C[t+h] / C[t]) for each horizon: (T, n_h) and validity (False where t+h is past the end)."
@@ -101,7 +103,8 @@ class QuantileObjective:
 def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None = None, batch_size: int = 32,
              stride: int = 1) -> tuple[MIGT_TVDT, Trainer]:
     "Train MIGT-TVDT on `data.train` windows (every `stride`-th), selecting by validation pinball loss."
-    config = replace(config, n_variables=len(INTRADAY_FEATURES), horizons=data.horizons)
+    config = replace(config, n_variables=len(data.feature_names), target_variable=data.feature_names.index(data.target),
+                     horizons=data.horizons)   # the model's variables are the data's: the config names no feature list
     tc = train_config or TrainConfig(epochs=3, lr=3e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0,
                                      precision='bf16', monitor='val_pinball', mode='min')
     seed_everything(tc.seed)
@@ -257,7 +260,7 @@ def _evaluate(model, data: BarData, s) -> tuple[pd.DataFrame, dict]:
                                         'test_start': str(data.index[data.test[0]]), 'test_end': str(data.index[data.test[-1]])}
 
 def _metadata(data: BarData, s, summary: dict) -> dict:
-    return {'features': list(INTRADAY_FEATURES), 'blocks': {k: [str(data.index[getattr(data, k)[0]]), str(data.index[getattr(data, k)[-1]])]
+    return {'features': list(data.feature_names), 'target': data.target, 'blocks': {k: [str(data.index[getattr(data, k)[0]]), str(data.index[getattr(data, k)[-1]])]
                                                             for k in ('train', 'val', 'test')}}
 
 def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:

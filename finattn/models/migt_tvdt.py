@@ -13,7 +13,6 @@ from torch import Tensor, nn
 
 from ..core import check_option, check_range, check_tensor, upcast
 from ..encodings import CalendarEncoding
-from ..features import INTRADAY_FEATURES
 from ..heads import AttentionPooling, MLPHead
 from ..layers import TransformerEncoder
 
@@ -24,7 +23,7 @@ __all__ = ['MIGTConfig', 'GatedInstanceNorm', 'QuantileHeads', 'MIGTOutput', 'MI
 @dataclass
 class MIGTConfig:
     "Architecture of `MIGT_TVDT`; defaults from brief 2, variables from the feature list."
-    n_variables: int = len(INTRADAY_FEATURES)   # V: one per intraday feature (no 24-vs-25 mismatch possible)
+    n_variables: int = 25                        # V: variables per bar; training sets it from the data (25 intraday features)
     max_bars: int = 288                          # T: bars per window (a day of 5-minute bars), padded with a mask
     d_model: int = 256
     n_heads: int = 8
@@ -34,7 +33,7 @@ class MIGTConfig:
     dropout: float = 0.1
     horizons: tuple = (1, 3, 6, 12, 24)          # bars ahead (5 horizons)
     quantiles: tuple = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
-    target_variable: int = INTRADAY_FEATURES.index('returns')  # whose statistics de-normalise the outputs
+    target_variable: int = 5                     # the variable whose statistics de-normalise the outputs (set from the data: 'returns')
     gate_init: float = 0.5                       # initial share of instance normalisation
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
