@@ -18,7 +18,7 @@ from .core import check_option, check_range
 
 # %% auto #0
 __all__ = ['OHLCV', 'LOBSTER_EVENT_TYPES', 'BUILTIN_DATASETS', 'shared_data_dir', 'load_daily_csv', 'load_daily_panel',
-           'load_intraday', 'LobsterDay', 'load_lobster', 'builtin_path', 'load_builtin', 'PanelArrays',
+           'load_intraday', 'LobsterDay', 'load_lobster', 'builtin_path', 'load_builtin', 'load_bars', 'PanelArrays',
            'panel_to_array', 'simple_returns', 'forward_returns']
 
 # %% ../nbs/10_data.ipynb #70f31272
@@ -211,6 +211,17 @@ def load_builtin(
         long = wide.rename_axis(columns='asset').stack().rename('close').to_frame()
         return long.dropna().sort_index()
     return load_intraday(path)
+
+# %% ../nbs/10_data.ipynb #7d2e3f40
+def load_bars(
+    path: str | Path | None = None,   # an OHLCV bar file (CSV or Parquet, `load_intraday`); None: the built-in BTC/USD 15-minute bars
+    max_bars: int | None = None,      # keep the last max_bars bars; None: all
+) -> pd.DataFrame:                    # OHLCV bars with a UTC DatetimeIndex
+    "Intraday bars from a file, or the built-in BTC/USD 15-minute bars of 2021, the last `max_bars` of them."
+    if path is not None and not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a CSV or Parquet bar file)")
+    if max_bars is not None: check_range(max_bars, 'max_bars', 1)
+    bars = load_builtin('btcusd_15m_2021') if path is None else load_intraday(path)
+    return bars.iloc[-max_bars:] if max_bars else bars
 
 # %% ../nbs/10_data.ipynb #06d7e240
 @dataclass

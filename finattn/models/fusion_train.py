@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
 from ..core import atomic_write, check_option, check_range, config_to_dict, seed_everything
-from ..data import load_builtin, load_intraday
+from ..data import load_bars
 from ..features import FeatureConfig, intraday_features
 from ..metrics import precision_recall_f1, roc_auc
 from .fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
@@ -198,11 +198,10 @@ class FusionData:
     scalers: dict              # the fitted statistics and TDA grids (JSON-able), for inference on new bars
     source: str = ''           # where the bars came from
 
-def _standardise(x: np.ndarray, rows: np.ndarray, clip: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "x standardised with the mean and std of x[rows] (std 1 where a column is constant there), clipped to ±clip."
+def _moments(x: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "The mean and std of x[rows] per column (std 1 where a column is constant there)."
     mu, sd = x[rows].mean(0), x[rows].std(0)
-    sd = np.where(sd > 1e-12, sd, 1.0)
-    return np.clip((x - mu) / sd, -clip, clip), mu, sd
+    return mu, np.where(sd > 1e-12, sd, 1.0)
 
 def fusion_split(
     samples: FusionSamples,
@@ -213,37 +212,39 @@ def fusion_split(
     check_range(clip, 'clip', 0, low_inclusive=False)
     s, train = samples, np.asarray(train)
     bars = np.arange(s.ends[train[0]] - s.seq_len + 1, s.ends[train[-1]] + 1)      # the bars training windows see
-    ch, ch_mu, ch_sd = _standardise(np.nan_to_num(s.channels), bars, clip)
+    ch_mu, ch_sd = _moments(np.nan_to_num(s.channels), bars)
     feat = deepcopy(s.featurizer)
     feat._fit_diagrams([s.diagrams[i] for i in train])                 # grids from the training diagrams only
-    tda, tda_mu, tda_sd = _standardise(np.stack([feat.vectorise(d) for d in s.diagrams]), train, clip)
+    tda = np.stack([feat.vectorise(d) for d in s.diagrams])
+    tda_mu, tda_sd = _moments(tda, train)
     cx = np.where(np.isfinite(s.complexity), s.complexity, np.nan)
     med = np.nan_to_num(np.nanmedian(cx[train], 0)) if len(train) else np.zeros(cx.shape[1])
-    cx, cx_mu, cx_sd = _standardise(np.where(np.isnan(cx), med, cx), train, clip)
+    cx_mu, cx_sd = _moments(np.where(np.isnan(cx), med, cx), train)
     scalers = {'channels': {'mean': ch_mu.tolist(), 'std': ch_sd.tolist()},
                'tda': {'mean': tda_mu.tolist(), 'std': tda_sd.tolist(), 'grids': [g.tolist() for g in feat.grids],
                        'dim': feat.dim, 'delay': feat.delay, 'max_edge': feat.max_edge, 'n_bins': feat.n_bins,
                        'n_layers': feat.n_layers},
                'complexity': {'median': med.tolist(), 'mean': cx_mu.tolist(), 'std': cx_sd.tolist()}, 'clip': clip,
                'seq_len': s.seq_len, 'tda_window': s.tda_window, 'horizon': s.horizon, 'threshold': s.threshold}
-    return fusion_apply(s, scalers, train, val, test, tda=tda)
+    return fusion_apply(s, scalers, train, val, test, tda_features=tda)   # scaled there, once
 
 def fusion_apply(
     samples: FusionSamples,
     scalers: dict,                  # `FusionData.scalers` of a fitted split (a run saves them with its model)
     train=(), val=(), test=None,    # sample positions of each block; test default: every sample
-    tda: np.ndarray | None = None,  # (N, F) TDA features already scaled (fusion_split's); None: computed from `scalers`
+    tda_features: np.ndarray | None = None,  # (N, F) unscaled TDA features on the scalers' grids; None: computed from them
 ) -> FusionData:
     "Every sample of `samples` scaled with already fitted `scalers`: the same numbers as the split they were fitted on."
     s, sc, clip = samples, scalers, scalers['clip']
     z = lambda x, d: np.clip((x - np.asarray(d['mean'])) / np.asarray(d['std']), -clip, clip)
     if s.seq_len != sc['seq_len']: raise ValueError(f"samples: seq_len {s.seq_len} differs from the scalers' {sc['seq_len']}")
     ch = z(np.nan_to_num(s.channels), sc['channels'])
-    if tda is None:
-        t = sc['tda']
+    t = sc['tda']
+    if tda_features is None:
         feat = TDAFeaturizer(dim=t['dim'], delay=t['delay'], max_edge=t['max_edge'], n_bins=t['n_bins'], n_layers=t['n_layers'])
         feat.grids = [np.asarray(g, dtype=np.float64) for g in t['grids']]
-        tda = z(np.stack([feat.vectorise(d) for d in s.diagrams]), t)
+        tda_features = np.stack([feat.vectorise(d) for d in s.diagrams])
+    tda = z(tda_features, t)
     cx = np.where(np.isfinite(s.complexity), s.complexity, np.nan)
     cx = z(np.where(np.isnan(cx), np.asarray(sc['complexity']['median']), cx), sc['complexity'])
     f32 = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float32))
@@ -474,11 +475,9 @@ def _check(s):
         raise ValueError(f"data: {str(s.data.data)!r} does not exist (a Parquet or CSV file of bars)")
 
 def _bars(path, max_bars=None) -> tuple[pd.DataFrame, str]:
-    if isinstance(path, pd.DataFrame): bars, source = path, 'DataFrame'
-    elif path is None: bars, source = load_builtin('btcusd_15m_2021'), 'builtin:btcusd_15m_2021'
-    elif not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a Parquet or CSV file of bars)")
-    else: bars, source = load_intraday(path), str(path)
-    return (bars.iloc[-max_bars:] if max_bars else bars), source
+    "Bars (from a DataFrame, a file or the built-in set) and where they came from."
+    if isinstance(path, pd.DataFrame): return (path.iloc[-max_bars:] if max_bars else path), 'DataFrame'
+    return load_bars(path, max_bars), 'builtin:btcusd_15m_2021' if path is None else str(path)
 
 def _samples(bars, s) -> FusionSamples:
     o = s.data

@@ -21,14 +21,14 @@ from .migt_tvdt import MIGTConfig, MIGT_TVDT
 from ..train import Trainer, TrainConfig, make_loader
 from pathlib import Path
 from torch import Tensor, nn
-from ..data import load_builtin, load_intraday
+from ..data import load_bars
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
 __all__ = ['MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'QuantileObjective',
            'fit_migt', 'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'linear_quantile_baseline',
-           'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'summarise_folds', 'BarOptions', 'load_bars',
-           'migt_inputs', 'migt_forward', 'migt_export']
+           'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'summarise_folds', 'BarOptions', 'migt_inputs',
+           'migt_forward', 'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -232,12 +232,6 @@ class BarOptions:
         if self.max_bars is not None: check_range(self.max_bars, 'max_bars', 2)
         check_range(self.val_frac, 'val_frac', 0, 1, False, False); check_range(self.test_frac, 'test_frac', 0, 1, False, False)
         check_range(self.stride, 'stride', 1); check_range(self.batch_size, 'batch_size', 1)
-
-def load_bars(path: str | None = None, max_bars: int | None = None) -> pd.DataFrame:
-    "OHLCV bars from a file (default: the built-in BTC/USD 15-minute bars of 2021), the last `max_bars` of them."
-    if path is not None and not Path(path).exists(): raise ValueError(f"data: {str(path)!r} does not exist (a CSV or Parquet bar file)")
-    bars = load_builtin('btcusd_15m_2021') if path is None else load_intraday(path)
-    return bars.iloc[-max_bars:] if max_bars else bars
 
 def _prepare(s) -> BarData:
     return prepare_bars(load_bars(s.data.data, s.data.max_bars), s.model.horizons, s.model.max_bars, s.data.val_frac, s.data.test_frac)
