@@ -6,10 +6,8 @@
 from __future__ import annotations
 import copy, io, json, math, warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable
-
 import torch
 from torch import Tensor, nn
 
@@ -157,7 +155,7 @@ def export_run(
     verify: bool = True,            # compare the file with the eager model on fresh inputs (ONNX: needs onnxruntime)
 ) -> Path:                          # the exported file (its JSON card is beside it, same name with .json)
     "Export the model of a run folder for deployment, check it, and write a JSON card beside it."
-    from finattn.runs import RunFolder, load_run
+    from finattn.runs import load_run
     check_option(format, 'format', EXPORT_FORMATS)
     if format == 'onnx': _onnx_available()
     run = load_run(run_dir)

@@ -4,12 +4,11 @@
 
 # %% ../nbs/31_registry.ipynb #d4061050
 from __future__ import annotations
-import dataclasses, importlib, json
+import importlib, json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import torch
 from torch import nn
 
 from .core import check_option, config_from_dict, config_to_dict, register_loadable

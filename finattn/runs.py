@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, shutil, time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pandas as pd
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/22a_fusion_train.ipynb #23778e73
 from __future__ import annotations
-import hashlib, json, time
+import hashlib, time
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from pathlib import Path

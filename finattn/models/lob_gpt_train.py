@@ -4,7 +4,7 @@
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #647dd5fa
 from __future__ import annotations
-import json, math, time
+import math, time
 from bisect import insort
 from dataclasses import dataclass, replace
 from pathlib import Path
