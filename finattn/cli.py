@@ -13,14 +13,15 @@ import torch
 
 from . import __version__
 from .attention import ATTENTION_KERNELS, MultiHeadAttention
-from .core import atomic_write, get_device
+from .core import atomic_write, check_range, get_device
 from .layers import TransformerDecoder
 from .registry import PRESET_NAMES, ModelSpec, RunSettings, get_spec, models, parse_override, resolve_settings
 from .runs import load_run, train_run
 
 # %% auto #0
 __all__ = ['COMMANDS', 'TRAIN_FLAGS', 'command', 'build_parser', 'main', 'run_checks', 'time_kernels', 'cmd_check',
-           'train_settings', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_serve', 'cmd_profile']
+           'train_settings', 'cmd_train', 'cmd_evaluate', 'cmd_walk_forward', 'cmd_predict', 'cmd_export', 'cmd_serve',
+           'cmd_profile']
 
 # %% ../nbs/60_cli.ipynb #a1c0e5d7
 COMMANDS: dict[str, tuple[Callable, Callable]] = {}   # name -> (run(args) -> exit code, add_parser(subparsers))
@@ -229,6 +230,43 @@ def cmd_evaluate(args) -> int:
           f"features: {run.meta.get('features')}")
     table, _ = run.evaluate(args.data)
     _print_metrics(table)
+    return 0
+
+# %% ../nbs/60_cli.ipynb #79979657
+def _add_walk_forward_parsers(sub):
+    w = sub.add_parser('walk-forward', help="train and test a model on walk-forward folds x seeds; paired tests against its baselines",
+                       description="Walk-forward evaluation of MODEL; `finattn walk-forward MODEL --help` lists its options.")
+    wsub = w.add_subparsers(dest='model', metavar='MODEL', required=True)
+    for spec in models().values():
+        p = _add_train_parser(wsub, spec)
+        g = p.add_argument_group('walk-forward')
+        g.add_argument('--folds', type=int, default=5, help="expanding, purged test folds (default 5)")
+        g.add_argument('--seeds', default='0,1,2', help="comma-separated training seeds per fold (default 0,1,2)")
+
+@command('walk-forward', _add_walk_forward_parsers)
+def cmd_walk_forward(args) -> int:
+    "Walk-forward evaluation of a registered model: the paired table and the fold summary, printed and saved."
+    spec = get_spec(args.model)
+    if spec.walk_forward is None:
+        have = [n for n, s in models().items() if s.walk_forward is not None]
+        raise ValueError(f"model: walk-forward evaluation is not implemented for {spec.name!r} yet; available: {have}")
+    check_range(args.folds, 'folds', 1)
+    try: seeds = [int(s) for s in args.seeds.split(',') if s.strip()]
+    except ValueError: raise ValueError(f"seeds: expected comma-separated integers such as 0,1,2, got {args.seeds!r}") from None
+    if not seeds: raise ValueError(f"seeds: expected at least one seed, got {args.seeds!r}")
+    settings = train_settings(spec, args)
+    out = Path(args.out)/(args.name or f"{spec.name}-walk-forward-{time.strftime('%Y%m%d-%H%M%S')}")
+    if out.exists() and not args.overwrite: raise FileExistsError(f"out: {out} exists; pass --overwrite or another --name")
+    out.mkdir(parents=True, exist_ok=True)
+    wf = spec.walk_forward(settings, args.folds, seeds, out/'train', print)
+    table, folds = wf.table(), wf.fold_summary()
+    table.to_csv(out/'walk_forward_table.csv', index=False); wf.folds.to_csv(out/'walk_forward_folds.csv', index=False)
+    print(f"\n{spec.name}: {args.folds} folds x {len(seeds)} seeds, pooled test samples; model_ratio = the model's "
+          f"{wf.score_name} / the method's; statistic, p_value: paired test of the model against the method (HAC); "
+          f"written to {out}:")
+    _print_metrics(table)
+    print("\nmean ± std over folds:")
+    print(folds.to_string())
     return 0
 
 # %% ../nbs/60_cli.ipynb #fd838054

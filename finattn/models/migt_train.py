@@ -17,7 +17,8 @@ from ..encodings import calendar_features
 from ..features import INTRADAY_FEATURES, FeatureConfig, drop_warmup, intraday_features
 from ..losses import pinball_loss
 from ..metrics import crossing_rate, crps_from_quantiles, interval_coverage, median_mae
-from .migt_tvdt import MIGTConfig, MIGT_TVDT
+from .migt_tvdt import IntradayPeriodicity, MIGTConfig, MIGT_TVDT
+from ..evaluation import WalkForward
 from ..train import Trainer, TrainConfig, make_loader
 from pathlib import Path
 from torch import Tensor, nn
@@ -25,10 +26,11 @@ from ..data import load_bars
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
-__all__ = ['MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'QuantileObjective',
-           'fit_migt', 'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'linear_quantile_baseline',
-           'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'summarise_folds', 'BarOptions', 'migt_inputs',
-           'migt_forward', 'migt_export']
+__all__ = ['BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'bars_per_day',
+           'periodicity_settings', 'start_quantiles', 'QuantileObjective', 'fit_migt', 'predict_quantiles',
+           'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline', 'linear_quantile_baseline',
+           'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'BarOptions',
+           'migt_inputs', 'migt_forward', 'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -91,6 +93,30 @@ class BarWindows(Dataset):
                 'y': d.targets[t], 'y_valid': d.valid[t], 't': t}
 
 # %% ../../nbs/21a_migt_train.ipynb #dcb539de
+def bars_per_day(index: pd.DatetimeIndex) -> int:
+    "Bars in a day at the index's typical (median) spacing; 1 for daily or coarser bars."
+    if len(index) < 2: return 1
+    step = pd.Series(index).diff().median().total_seconds()                # any resolution of the index
+    return int(round(86400 / step)) if 0 < step < 86400 else 1
+
+def periodicity_settings(data: BarData, config: MIGTConfig) -> dict:
+    "The config's `n_slots` from the data's bar spacing, and `periodicity` off where there is no intraday clock."
+    n = bars_per_day(data.index)
+    return {'n_slots': max(n, 1), 'periodicity': config.periodicity and n > 1}
+
+@torch.no_grad()
+def start_quantiles(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256):
+    "Start the heads at the empirical quantiles of (up to `n_windows` evenly spaced) training targets in the heads' units."
+    ends = data.train[np.unique(np.linspace(0, len(data.train) - 1, min(n_windows, len(data.train))).astype(int))]
+    z, ok = [], []
+    for b in DataLoader(BarWindows(data, ends, model.config.max_bars), batch_size=batch_size):
+        z.append(model.normalise_target(b['x'], b['mask'], b['calendar'], b['y'])); ok.append(b['y_valid'])
+    z, ok = torch.cat(z).double(), torch.cat(ok)
+    levels = torch.tensor(model.config.quantiles, dtype=torch.float64)
+    start = torch.stack([torch.quantile(z[ok[:, k], k], levels) if ok[:, k].any() else
+                         torch.distributions.Normal(0.0, 1.0).icdf(levels) for k in range(z.shape[1])])
+    model.heads.set_start(start)
+
 class QuantileObjective:
     "Pinball loss of MIGT-TVDT's quantiles over every horizon and level (plus the encoders' auxiliary losses)."
     def __init__(self, config: MIGTConfig): self.levels = torch.tensor(config.quantiles)
@@ -104,13 +130,17 @@ def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None
              stride: int = 1) -> tuple[MIGT_TVDT, Trainer]:
     "Train MIGT-TVDT on `data.train` windows (every `stride`-th), selecting by validation pinball loss."
     config = replace(config, n_variables=len(data.feature_names), target_variable=data.feature_names.index(data.target),
-                     horizons=data.horizons)   # the model's variables are the data's: the config names no feature list
+                     horizons=data.horizons, **periodicity_settings(data, config))   # the data's variables and clock
     tc = train_config or TrainConfig(epochs=3, lr=3e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0,
                                      precision='bf16', monitor='val_pinball', mode='min')
     seed_everything(tc.seed)
     model = MIGT_TVDT(config)
     train_rows = data.values[torch.as_tensor(data.train)]
     model.norm.set_global_stats(train_rows.mean(0), train_rows.std(0))     # training rows only
+    if model.periodicity is not None:                                      # the bars up to the last training window
+        upto = int(data.train[-1]) + 1
+        model.periodicity.fit(data.calendar[:upto, 0], data.values[:upto, config.target_variable])
+    start_quantiles(model, data)
     train = make_loader(BarWindows(data, data.train[::stride], config.max_bars), batch_size, shuffle=True, seed=tc.seed)
     val = make_loader(BarWindows(data, data.val[::stride], config.max_bars), batch_size, shuffle=False)
     trainer = Trainer(model, QuantileObjective(config), tc)
@@ -147,6 +177,22 @@ def rolling_quantile_baseline(data: BarData, ends, levels, lookback: int = 960) 
         out[:, k] = np.nan_to_num(qk[np.asarray(ends)])
     return torch.from_numpy(out)
 
+def seasonal_quantile_baseline(data: BarData, ends, levels, lookback: int = 960) -> torch.Tensor:
+    "Rolling empirical quantiles of h-bar returns divided by the intraday periodicity of their bars, multiplied back: (N, n_h, Q)."
+    n_slots = bars_per_day(data.index)
+    if n_slots < 2: return rolling_quantile_baseline(data, ends, levels, lookback)
+    per = IntradayPeriodicity(n_slots, data.horizons)
+    upto = int(data.train[-1]) + 1
+    per.fit(data.calendar[:upto, 0], data.values[:upto, data.feature_names.index(data.target)])
+    f = per.future[per.slots(data.calendar[:, 0])].double().sqrt().numpy()     # (T, n_h) expected scale of each target
+    out = np.zeros((len(ends), len(data.horizons), len(levels)), np.float32)
+    tg, ends = data.targets.numpy(), np.asarray(ends)
+    for k, h in enumerate(data.horizons):
+        z = pd.Series(tg[:, k] / f[:, k]).shift(h)        # de-seasonalised h-bar returns known at t
+        qk = np.stack([z.rolling(lookback, min_periods=lookback // 4).quantile(l).to_numpy() for l in levels], -1)
+        out[:, k] = np.nan_to_num(qk[ends]) * f[ends, k, None]
+    return torch.from_numpy(out)
+
 def linear_quantile_baseline(data: BarData, ends, levels, steps: int = 300, lr: float = 0.05) -> torch.Tensor:
     "Linear quantile regression of each horizon's return on the last bar's standardised features (fit on train): (N, n_h, Q)."
     X = data.values
@@ -166,13 +212,27 @@ def linear_quantile_baseline(data: BarData, ends, levels, steps: int = 300, lr: 
         q = (torch.einsum('nv,vhq->nhq', Z[torch.as_tensor(np.asarray(ends))], W) + b) * scale
         return q.sort(-1).values                                       # rearranged, so it cannot cross
 
+BASELINES = {'rolling_quantiles': rolling_quantile_baseline, 'seasonal_rolling_quantiles': seasonal_quantile_baseline,
+             'linear_quantile_regression': linear_quantile_baseline}
+
+def baseline_quantiles(data: BarData, ends, levels) -> dict:
+    "Every baseline's quantiles (N, n_h, Q) for the windows ending at `ends`, fitted on `data.train`."
+    return {name: f(data, ends, levels) for name, f in BASELINES.items()}
+
+def per_sample_pinball(q: torch.Tensor, y: torch.Tensor, valid: torch.Tensor, levels) -> np.ndarray:
+    "Pinball loss of each window (N,), averaged over its valid horizons and the levels; NaN where none is valid."
+    tau = torch.tensor(levels, dtype=torch.float64)
+    u = y.double()[..., None] - q.double()
+    loss = torch.maximum(tau * u, (tau - 1) * u).mean(-1)                    # (N, n_h)
+    n = valid.sum(1)
+    return torch.where(n > 0, (loss * valid).sum(1) / n.clamp(min=1), torch.nan).numpy()
+
 def evaluate_migt(model: MIGT_TVDT, data: BarData) -> pd.DataFrame:
-    "Test metrics of the model and both baselines, one row each."
+    "Test metrics of the model and the baselines, one row each."
     levels = model.config.quantiles
     q, y, v = predict_quantiles(model, data, data.test)
     rows = [{'method': 'migt_tvdt', **quantile_metrics(q, y, v, levels)}]
-    rows.append({'method': 'rolling_quantiles', **quantile_metrics(rolling_quantile_baseline(data, data.test, levels), y, v, levels)})
-    rows.append({'method': 'linear_quantile_regression', **quantile_metrics(linear_quantile_baseline(data, data.test, levels), y, v, levels)})
+    rows += [{'method': m, **quantile_metrics(b, y, v, levels)} for m, b in baseline_quantiles(data, data.test, levels).items()]
     return pd.DataFrame(rows)
 
 # %% ../../nbs/21a_migt_train.ipynb #5fda6c73
@@ -196,26 +256,40 @@ def bar_folds(data: BarData, window: int, n_folds: int = 3, test_frac: float = 0
         folds.append(replace(data, train=train, val=val, test=test))
     return folds
 
-def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig, n_folds: int = 3,
-                      test_frac: float = 0.1, val_frac: float = 0.1, batch_size: int = 64, stride: int = 4) -> pd.DataFrame:
-    "Train and test a fresh model per `bar_folds` fold; one row per fold and method (model, both baselines)."
+def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig, n_folds: int = 5,
+                      seeds=(0, 1, 2), test_frac: float = 0.08, val_frac: float = 0.1, batch_size: int = 64,
+                      stride: int = 4, log=None) -> WalkForward:
+    "Train and test a fresh model per `bar_folds` fold and seed; the baselines on the same test windows."
     import tempfile
     from finattn.train import load_checkpoint
     root = train_config.out_dir or tempfile.mkdtemp(prefix='migt_wf_')
-    tables = []
+    rows, scores = [], {}
+    levels = config.quantiles
     for k, fold in enumerate(bar_folds(data, config.max_bars, n_folds, test_frac, val_frac)):
-        tc = replace(train_config, out_dir=f"{root}/fold{k}")
-        model, _ = fit_migt(fold, config, tc, batch_size, stride)
-        load_checkpoint(f"{tc.out_dir}/checkpoints/best.pt", model)     # the epoch chosen on validation
-        t = evaluate_migt(model.cpu(), fold)
-        t.insert(0, 'fold', k); t.insert(1, 'test_start', fold.index[fold.test[0]]); tables.append(t)
-    return pd.concat(tables, ignore_index=True)
-
-def summarise_folds(table: pd.DataFrame, metrics=('pinball', 'crps', 'coverage_10_90', 'coverage_25_75', 'median_mae')) -> pd.DataFrame:
-    "Mean and std over folds of each method's metrics, as 'mean ± std' strings."
-    g = table.groupby('method', sort=False)[list(metrics)]
-    mean, std = g.mean(), g.std(ddof=1).fillna(0.0)
-    return pd.DataFrame({c: [f"{m:.5f} ± {d:.5f}" for m, d in zip(mean[c], std[c])] for c in mean.columns}, index=mean.index)
+        start = fold.index[fold.test[0]]
+        y, v = fold.targets[fold.test], fold.valid[fold.test]
+        runs = []
+        for seed in seeds:
+            tc = replace(train_config, out_dir=f"{root}/fold{k}_seed{seed}", seed=seed)
+            model, _ = fit_migt(fold, config, tc, batch_size, stride)
+            load_checkpoint(f"{tc.out_dir}/checkpoints/best.pt", model)     # the epoch chosen on validation
+            q, _, _ = predict_quantiles(model.cpu(), fold, fold.test)
+            runs.append(q)
+            rows.append({'fold': k, 'seed': seed, 'test_start': start, 'method': 'migt_tvdt', **quantile_metrics(q, y, v, levels)})
+            scores.setdefault('migt_tvdt', []).append(per_sample_pinball(q, y, v, levels))
+            if log: log(f"fold {k} seed {seed}: pinball {rows[-1]['pinball']:.6g}")
+        if len(runs) > 1:      # the seeds' quantiles averaged: still sorted, since each seed's are
+            q = torch.stack(runs).mean(0)
+            rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': 'migt_tvdt_ensemble', **quantile_metrics(q, y, v, levels)})
+            scores.setdefault('migt_tvdt_ensemble', []).append(per_sample_pinball(q, y, v, levels))
+        for name, q in baseline_quantiles(fold, fold.test, levels).items():
+            rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': name, **quantile_metrics(q, y, v, levels)})
+            scores.setdefault(name, []).append(per_sample_pinball(q, y, v, levels))
+    n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
+    pooled = {m: np.stack([np.concatenate(s[j::n]) for j in range(n)]) if m == 'migt_tvdt' else np.concatenate(s)[None]
+              for m, s in scores.items()}
+    return WalkForward(pd.DataFrame(rows), pooled, 'migt_tvdt', naive='rolling_quantiles',
+                       horizon=max(config.horizons), score_name='pinball')
 
 # %% ../../nbs/21a_migt_train.ipynb #28ca39e3
 @dataclass
@@ -304,6 +378,13 @@ def migt_export(model: nn.Module) -> ExportSpec:
     return ExportSpec(migt_inputs, migt_forward, names, ('quantiles',), {**axes, 'quantiles': {0: 'batch'}},
                       check_sizes={'seq_len': min(40, model.config.max_bars)})
 
+def _walk_forward(s, n_folds: int, seeds, out_dir, log=None) -> WalkForward:
+    "Walk-forward folds over the run's bars; the data section's test share is split over the folds."
+    data = bar_data(load_bars(s.data.data, s.data.max_bars), s.model.horizons)
+    return walk_forward_migt(data, s.model, replace(s.train, out_dir=str(out_dir)), n_folds, seeds,
+                             test_frac=s.data.test_frac / n_folds, val_frac=s.data.val_frac, batch_size=s.data.batch_size,
+                             stride=s.data.stride, log=log)
+
 def _profile_case(config, batch: int, seq_len: int, device, kernel: str = 'sdpa'):
     cfg = replace(config, max_bars=max(seq_len, config.max_bars), kernel=kernel, use_calendar=False)
     model = MIGT_TVDT(cfg).to(device)
@@ -317,4 +398,4 @@ MIGT_SPEC = register(ModelSpec(
     BarOptions, _prepare, _fit, _evaluate, _predict, export=migt_export, describe=_describe, metadata=_metadata,
     train_defaults={'epochs': 1, 'lr': 3e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_pinball', 'mode': 'min'},
-    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}))
+    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}, walk_forward=_walk_forward))

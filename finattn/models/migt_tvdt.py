@@ -17,9 +17,12 @@ from ..heads import AttentionPooling, MLPHead
 from ..layers import TransformerEncoder
 
 # %% auto #0
-__all__ = ['MIGTConfig', 'GatedInstanceNorm', 'QuantileHeads', 'MIGTOutput', 'MIGT_TVDT']
+__all__ = ['DENORMALISE_MODES', 'MIGTConfig', 'GatedInstanceNorm', 'QuantileHeads', 'IntradayPeriodicity', 'MIGTOutput',
+           'MIGT_TVDT']
 
 # %% ../../nbs/21_migt_tvdt.ipynb #08a604b7
+DENORMALISE_MODES = ('increments', 'random_walk', 'level')
+
 @dataclass
 class MIGTConfig:
     "Architecture of `MIGT_TVDT`; defaults from brief 2, variables from the feature list."
@@ -35,6 +38,9 @@ class MIGTConfig:
     quantiles: tuple = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
     target_variable: int = 5                     # the variable whose statistics de-normalise the outputs (set from the data: 'returns')
     gate_init: float = 0.5                       # initial share of instance normalisation
+    denormalise: str = 'increments'              # how outputs return to the target's units: DENORMALISE_MODES
+    periodicity: bool = True                     # scale the forecast by the intraday variance profile (needs use_calendar)
+    n_slots: int = 288                           # time-of-day slots of that profile (training sets it: one per bar of a day)
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
@@ -47,6 +53,12 @@ class MIGTConfig:
         check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False)
         if not self.horizons or min(self.horizons) < 1: raise ValueError(f"horizons: expected bar counts >= 1, got {self.horizons}")
         check_range(self.target_variable, 'target_variable', 0, self.n_variables - 1)
+        check_option(self.denormalise, 'denormalise', DENORMALISE_MODES)
+        check_range(self.n_slots, 'n_slots', 1)
+        if self.periodicity and (self.denormalise == 'level' or not self.use_calendar):
+            raise ValueError(f"periodicity: expected False with denormalise='level' or use_calendar=False (it scales "
+                             f"h-bar sums and reads the bars' time of day), got True with denormalise={self.denormalise!r}, "
+                             f"use_calendar={self.use_calendar}")
         if list(self.quantiles) != sorted(self.quantiles) or not all(0 < q < 1 for q in self.quantiles):
             raise ValueError(f"quantiles: expected increasing levels in (0, 1), got {self.quantiles}")
         if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
@@ -94,17 +106,21 @@ class GatedInstanceNorm(nn.Module):
         return torch.where(padding_mask[..., None], out, torch.zeros_like(out)).to(x.dtype), (mu, sigma)
 
     def denormalise(self, q: Tensor, stats: tuple[Tensor, Tensor], variable: int,
-                    horizons: Tensor | None = None) -> Tensor:  # q (B, ...) or (B, H, Q) with horizons (H,)
-        "Map predictions in normalised units of `variable` back to its scale; with `horizons`, as sums of h values (random-walk scaling)."
+                    horizons: Tensor | None = None,   # (H,) with q (B, H, Q): the targets are sums of h values
+                    mode: str = 'level',              # 'level', 'increments' or 'random_walk' (see DENORMALISE_MODES)
+                    factor: Tensor | None = None) -> Tensor:  # (B, H) extra scale per horizon (intraday periodicity)
+        "Map predictions in normalised units of `variable` back to its scale: loc + s q, s sqrt(h) q, or h loc + s sqrt(h) q."
         mu, sigma = stats
         g = self.gate[variable]
         shape = (-1,) + (1,) * (q.ndim - 1)
-        loc = (g * mu[:, variable] + (1 - g) * self.global_mean[variable]).view(shape)
         scale = (g * sigma[:, variable] + (1 - g) * self.global_std[variable]).view(shape)
-        if horizons is not None:
-            h = horizons.to(q.dtype).view(1, -1, *(1,) * (q.ndim - 2))
-            loc, scale = loc * h, scale * h.sqrt()
-        return loc + scale * q
+        if mode == 'level' or horizons is None:
+            return (g * mu[:, variable] + (1 - g) * self.global_mean[variable]).view(shape) + scale * q
+        h = horizons.to(q.dtype).view(1, -1, *(1,) * (q.ndim - 2))
+        if factor is not None: scale = scale * factor.to(q.dtype).view(*factor.shape, *(1,) * (q.ndim - 2))
+        q = scale * h.sqrt() * q
+        if mode == 'random_walk': q = q + (g * mu[:, variable] + (1 - g) * self.global_mean[variable]).view(shape) * h
+        return q
 
 # %% ../../nbs/21_migt_tvdt.ipynb #53252fb8
 def _softplus_inverse(y: Tensor) -> Tensor: return y + torch.log(-torch.expm1(-y))
@@ -123,10 +139,65 @@ class QuantileHeads(nn.Module):
             last.weight.mul_(init_scale)
             last.bias.copy_(bias.repeat(n_horizons))
 
+    @torch.no_grad()
+    def set_start(self, start: Tensor):
+        "Make the input-independent start (H, Q) these quantiles (e.g. the training targets' empirical ones)."
+        start = start.float().sort(-1).values
+        steps = start.diff(dim=-1).clamp(min=1e-3)                  # strictly increasing, so softplus^-1 is finite
+        self.net.net[-1].bias.copy_(torch.cat([start[:, :1], _softplus_inverse(steps)], -1).reshape(-1))
+
     def forward(self, c: Tensor) -> Tensor:
         raw = upcast(self.net(c)).view(-1, self.n_horizons, self.n_quantiles)
         base, steps = raw[..., :1], F.softplus(raw[..., 1:])
         return torch.cat([base, base + steps.cumsum(-1)], -1)
+
+# %% ../../nbs/21_migt_tvdt.ipynb #2dc86c37
+class IntradayPeriodicity(nn.Module):
+    "Time-of-day variance profile of the target and the factor sqrt(mean v over the next h bars / mean v over the window)."
+    def __init__(self, n_slots: int, horizons: tuple):
+        super().__init__()
+        self.n_slots = n_slots
+        self.register_buffer('variance', torch.ones(n_slots))                     # (S,) v_j, mean 1
+        self.register_buffer('future', torch.ones(n_slots, len(horizons)))        # (S, H) mean v over the next h slots
+        self.register_buffer('successor', (torch.arange(n_slots) + 1) % n_slots)  # (S,) the slot after slot j
+        self.horizons = tuple(horizons)
+
+    def slots(self, time_of_day: Tensor) -> Tensor:  # (...) fractions of a day in [0, 1) -> (...) slot indices
+        # bars sit on slot boundaries; float32 phases can land a hair below one, hence the small offset
+        return (time_of_day.float() * self.n_slots + 1e-3).floor().long().clamp(0, self.n_slots - 1)
+
+    @torch.no_grad()
+    def fit(self, time_of_day: Tensor, values: Tensor) -> IntradayPeriodicity:
+        "Fit the profile and successor map on consecutive training bars: time of day (T,) and the target variable (T,)."
+        s, x = self.slots(time_of_day), values.double()
+        n = torch.bincount(s, minlength=self.n_slots).double()
+        mad = torch.bincount(s, x.abs(), minlength=self.n_slots) / n.clamp(min=1)
+        seen = n > 0
+        v = torch.where(seen, mad ** 2, (mad[seen] ** 2).mean() if seen.any() else torch.ones(()).double())
+        v = v / (v * n).sum().div(n.sum()).clamp(min=1e-30)                      # mean 1 over the training bars
+        # the most frequent next slot of each slot, from the (slot, next slot) pairs seen (O(T) memory, any S)
+        codes, counts = torch.unique(s[:-1] * self.n_slots + s[1:], return_counts=True)
+        o = torch.argsort(counts, stable=True)
+        src, dst = codes[o] // self.n_slots, codes[o] % self.n_slots
+        o = torch.argsort(src, stable=True)                                        # by slot; within one, by count
+        src, dst = src[o], dst[o]
+        last = torch.ones_like(src, dtype=torch.bool); last[:-1] = src[1:] != src[:-1]   # each slot's most frequent
+        succ = (torch.arange(self.n_slots) + 1) % self.n_slots                   # unseen slots: the clock
+        succ[src[last]] = dst[last]
+        future, cur, total = torch.zeros(self.n_slots, len(self.horizons), dtype=torch.float64), torch.arange(self.n_slots), torch.zeros(self.n_slots, dtype=torch.float64)
+        for i in range(1, max(self.horizons) + 1):
+            cur = succ[cur]; total = total + v[cur]
+            for k, h in enumerate(self.horizons):
+                if h == i: future[:, k] = total / h
+        self.variance.copy_(v.float()); self.future.copy_(future.float()); self.successor.copy_(succ)
+        return self
+
+    def forward(self, time_of_day: Tensor, padding_mask: Tensor) -> Tensor:  # (B, T), (B, T) -> (B, H)
+        "The factor rho_h of each window (its last bar is real: windows are left-padded)."
+        s = self.slots(time_of_day)
+        m = padding_mask.float()
+        window = (self.variance[s] * m).sum(1) / m.sum(1).clamp(min=1)          # (B,)
+        return (self.future[s[:, -1]] / window[:, None]).sqrt()
 
 # %% ../../nbs/21_migt_tvdt.ipynb #2e33c7ba
 @dataclass
@@ -154,6 +225,7 @@ class MIGT_TVDT(nn.Module):
         self.temporal, self.variable = enc(c.n_temporal_layers), enc(c.n_variable_layers)
         self.time_pool, self.var_pool = AttentionPooling(c.d_model), AttentionPooling(c.d_model)
         self.heads = QuantileHeads(c.d_model, len(c.horizons), c.quantiles, c.dropout)
+        self.periodicity = IntradayPeriodicity(c.n_slots, c.horizons) if c.periodicity else None
         self.register_buffer('horizon_steps', torch.tensor(c.horizons, dtype=torch.float32), persistent=False)
 
     def forward(
@@ -187,5 +259,17 @@ class MIGT_TVDT(nn.Module):
         per_var = self.time_pool(hv, pm_t).view(B, V, -1)                  # (B, V, D)
         ctx = self.var_pool(per_var)                                        # (B, D)
         qn = self.heads(ctx)                                                # (B, H, Q) normalised units
-        q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps)
+        rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
+        q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps, c.denormalise, rho)
         return MIGTOutput(q, qn, t_out.aux_loss + v_out.aux_loss, t_out.weights, v_out.weights)
+
+    @torch.no_grad()
+    def normalise_target(self, x: Tensor, padding_mask: Tensor, calendar: Tensor | None, y: Tensor) -> Tensor:
+        "Targets y (B, H) in the heads' units: the inverse of the de-normalisation (an increasing affine map per horizon)."
+        c = self.config
+        _, stats = self.norm(torch.where(padding_mask[..., None], x, torch.zeros_like(x)), padding_mask)
+        rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
+        d = lambda v: self.norm.denormalise(torch.full((len(x), len(c.horizons), 1), v, device=x.device), stats,
+                                            c.target_variable, self.horizon_steps, c.denormalise, rho)[..., 0]
+        lo = d(0.0)
+        return (y - lo) / (d(1.0) - lo)
