@@ -27,10 +27,10 @@ from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
 __all__ = ['BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'bars_per_day',
-           'periodicity_settings', 'start_quantiles', 'QuantileObjective', 'fit_migt', 'predict_quantiles',
-           'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline', 'linear_quantile_baseline',
-           'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'bar_folds', 'walk_forward_migt', 'BarOptions',
-           'migt_inputs', 'migt_forward', 'migt_export']
+           'fit_periodicity', 'periodicity_settings', 'start_quantiles', 'QuantileObjective', 'fit_migt',
+           'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline',
+           'linear_quantile_baseline', 'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'bar_folds',
+           'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward', 'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -99,6 +99,11 @@ def bars_per_day(index: pd.DatetimeIndex) -> int:
     step = pd.Series(index).diff().median().total_seconds()                # any resolution of the index
     return int(round(86400 / step)) if 0 < step < 86400 else 1
 
+def fit_periodicity(periodicity: IntradayPeriodicity, data: BarData) -> IntradayPeriodicity:
+    "Fit the profile on the bars up to the last training window's end (its target variable's values)."
+    upto = int(data.train[-1]) + 1
+    return periodicity.fit(data.calendar[:upto, 0], data.values[:upto, data.feature_names.index(data.target)])
+
 def periodicity_settings(data: BarData, config: MIGTConfig) -> dict:
     "The config's `n_slots` from the data's bar spacing, and `periodicity` off where there is no intraday clock."
     n = bars_per_day(data.index)
@@ -137,9 +142,7 @@ def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None
     model = MIGT_TVDT(config)
     train_rows = data.values[torch.as_tensor(data.train)]
     model.norm.set_global_stats(train_rows.mean(0), train_rows.std(0))     # training rows only
-    if model.periodicity is not None:                                      # the bars up to the last training window
-        upto = int(data.train[-1]) + 1
-        model.periodicity.fit(data.calendar[:upto, 0], data.values[:upto, config.target_variable])
+    if model.periodicity is not None: fit_periodicity(model.periodicity, data)
     start_quantiles(model, data)
     train = make_loader(BarWindows(data, data.train[::stride], config.max_bars), batch_size, shuffle=True, seed=tc.seed)
     val = make_loader(BarWindows(data, data.val[::stride], config.max_bars), batch_size, shuffle=False)
@@ -181,9 +184,7 @@ def seasonal_quantile_baseline(data: BarData, ends, levels, lookback: int = 960)
     "Rolling empirical quantiles of h-bar returns divided by the intraday periodicity of their bars, multiplied back: (N, n_h, Q)."
     n_slots = bars_per_day(data.index)
     if n_slots < 2: return rolling_quantile_baseline(data, ends, levels, lookback)
-    per = IntradayPeriodicity(n_slots, data.horizons)
-    upto = int(data.train[-1]) + 1
-    per.fit(data.calendar[:upto, 0], data.values[:upto, data.feature_names.index(data.target)])
+    per = fit_periodicity(IntradayPeriodicity(n_slots, data.horizons), data)
     f = per.future[per.slots(data.calendar[:, 0])].double().sqrt().numpy()     # (T, n_h) expected scale of each target
     out = np.zeros((len(ends), len(data.horizons), len(levels)), np.float32)
     tg, ends = data.targets.numpy(), np.asarray(ends)
