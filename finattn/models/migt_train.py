@@ -107,7 +107,7 @@ def fit_periodicity(periodicity: IntradayPeriodicity, data: BarData) -> Intraday
 def periodicity_settings(data: BarData, config: MIGTConfig) -> dict:
     "The config's `n_slots` from the data's bar spacing, and `periodicity` off where there is no intraday clock."
     n = bars_per_day(data.index)
-    return {'n_slots': max(n, 1), 'periodicity': config.periodicity and n > 1}
+    return {'n_slots': max(n, 1), 'periodicity': config.uses_periodicity and n > 1}
 
 @torch.no_grad()
 def start_quantiles(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256):

@@ -39,7 +39,7 @@ class MIGTConfig:
     target_variable: int = 5                     # the variable whose statistics de-normalise the outputs (set from the data: 'returns')
     gate_init: float = 0.5                       # initial share of instance normalisation
     denormalise: str = 'increments'              # how outputs return to the target's units: DENORMALISE_MODES
-    periodicity: bool = True                     # scale the forecast by the intraday variance profile (needs use_calendar)
+    periodicity: bool | None = None              # scale the forecast by the intraday variance profile; None: where it applies
     n_slots: int = 288                           # time-of-day slots of that profile (training sets it: one per bar of a day)
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
@@ -55,13 +55,21 @@ class MIGTConfig:
         check_range(self.target_variable, 'target_variable', 0, self.n_variables - 1)
         check_option(self.denormalise, 'denormalise', DENORMALISE_MODES)
         check_range(self.n_slots, 'n_slots', 1)
-        if self.periodicity and (self.denormalise == 'level' or not self.use_calendar):
+        if self.periodicity and not self._periodicity_applies:
             raise ValueError(f"periodicity: expected False with denormalise='level' or use_calendar=False (it scales "
                              f"h-bar sums and reads the bars' time of day), got True with denormalise={self.denormalise!r}, "
                              f"use_calendar={self.use_calendar}")
         if list(self.quantiles) != sorted(self.quantiles) or not all(0 < q < 1 for q in self.quantiles):
             raise ValueError(f"quantiles: expected increasing levels in (0, 1), got {self.quantiles}")
         if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
+
+    @property
+    def _periodicity_applies(self) -> bool: return self.use_calendar and self.denormalise != 'level'
+
+    @property
+    def uses_periodicity(self) -> bool:
+        "Whether the model scales its forecasts by the intraday profile: as set, or (None) wherever it applies."
+        return self._periodicity_applies if self.periodicity is None else self.periodicity
 
     @classmethod
     def small(cls, **kw) -> MIGTConfig:
@@ -225,7 +233,7 @@ class MIGT_TVDT(nn.Module):
         self.temporal, self.variable = enc(c.n_temporal_layers), enc(c.n_variable_layers)
         self.time_pool, self.var_pool = AttentionPooling(c.d_model), AttentionPooling(c.d_model)
         self.heads = QuantileHeads(c.d_model, len(c.horizons), c.quantiles, c.dropout)
-        self.periodicity = IntradayPeriodicity(c.n_slots, c.horizons) if c.periodicity else None
+        self.periodicity = IntradayPeriodicity(c.n_slots, c.horizons) if c.uses_periodicity else None
         self.register_buffer('horizon_steps', torch.tensor(c.horizons, dtype=torch.float32), persistent=False)
 
     def forward(
