@@ -14,7 +14,7 @@ from .core import check_range
 
 # %% auto #0
 __all__ = ['PairedTest', 'default_lag', 'long_run_variance', 'paired_test', 'auc', 'paired_bootstrap_auc', 'compare_methods',
-           'WalkForward']
+           'compare_auc', 'WalkForward']
 
 # %% ../nbs/07_evaluation.ipynb #35854de3
 @dataclass
@@ -88,25 +88,29 @@ def auc(
 
 def paired_bootstrap_auc(
     labels: np.ndarray,          # (n,) in {0, 1}, in time order
-    score_a: np.ndarray,         # (n,) method a's scores
-    score_b: np.ndarray,         # (n,) method b's scores on the same samples
+    score_a: np.ndarray,         # (n,) method a's scores, or (runs, n): its AUC is then the mean over runs
+    score_b: np.ndarray,         # (n,) or (runs, n) method b's scores on the same samples
     n_boot: int = 2000,
     block: int = 1,              # resample blocks of this many consecutive samples (moving-block bootstrap)
     seed: int = 0,
 ) -> PairedTest:                 # mean_difference = AUC(a) - AUC(b); statistic = difference / bootstrap std
     "Paired (block) bootstrap test of AUC(a) - AUC(b) = 0."
-    y, a, b = (np.asarray(v) for v in (labels, score_a, score_b))
-    if not (y.ndim == a.ndim == b.ndim == 1 and len(y) == len(a) == len(b)):
-        raise ValueError(f"labels, score_a, score_b: expected 1-D arrays of one length, got {y.shape}, {a.shape}, {b.shape}")
+    y = np.asarray(labels)
+    a, b = (np.asarray(v)[None] if np.ndim(v) == 1 else np.asarray(v) for v in (score_a, score_b))
+    if not (y.ndim == 1 and a.ndim == b.ndim == 2 and a.shape[1] == b.shape[1] == len(y)):
+        raise ValueError(f"labels, score_a, score_b: expected (n,) labels and (n,) or (runs, n) scores, got "
+                         f"{y.shape}, {np.shape(score_a)}, {np.shape(score_b)}")
     check_range(n_boot, 'n_boot', 10); check_range(block, 'block', 1, len(y))
-    diff = auc(y, a) - auc(y, b)
+    mean_auc = lambda s, idx: float(np.mean([auc(y[idx], r[idx]) for r in s]))
+    every = np.arange(len(y))
+    diff = mean_auc(a, every) - mean_auc(b, every)
     if math.isnan(diff): raise ValueError("labels: expected both classes among the samples, got one")
     rng = np.random.default_rng(seed)
     n, n_blocks = len(y), -(-len(y) // block)
     diffs = []
     for _ in range(n_boot):
         idx = (rng.integers(0, n - block + 1, n_blocks)[:, None] + np.arange(block)).reshape(-1)[:n]
-        d = auc(y[idx], a[idx]) - auc(y[idx], b[idx])
+        d = mean_auc(a, idx) - mean_auc(b, idx)
         if not math.isnan(d): diffs.append(d)
     diffs = np.array(diffs)
     sd = diffs.std(ddof=1)
@@ -151,6 +155,36 @@ def compare_methods(
         rows.append(row)
     return pd.DataFrame(rows)
 
+# %% ../nbs/07_evaluation.ipynb #cmpauc_code
+def compare_auc(
+    scores: dict,                  # method -> (runs, n) or (n,) probabilities on the same n samples
+    labels: np.ndarray,            # (n,) 0 / 1, in time order
+    model: str,                    # the method compared with every other
+    n_boot: int = 1000,
+    block: int | None = None,      # bootstrap block length (None: ceil(n ** (1/3)))
+    seed: int = 0,
+) -> pd.DataFrame:                 # one row per method: mean (AUC), std, runs, model_ratio, statistic, p_value, skill
+    "Each method's AUC mean ± std over runs, and the model's paired block-bootstrap test against it."
+    if model not in scores: raise ValueError(f"model: expected one of the methods {list(scores)}, got {model!r}")
+    y = np.asarray(labels)
+    runs = {m: _runs(v, m) for m, v in scores.items()}
+    bad = {m: r.shape[1] for m, r in runs.items() if r.shape[1] != len(y)}
+    if bad: raise ValueError(f"scores: expected {len(y)} samples (the labels') for every method, got {bad}")
+    block = block or math.ceil(len(y) ** (1 / 3))
+    per_run = {m: np.array([auc(y, s) for s in r]) for m, r in runs.items()}
+    mine = float(per_run[model].mean())
+    rows = []
+    for m, r in runs.items():
+        a = per_run[m]
+        row = {'method': m, 'mean': float(a.mean()), 'std': float(a.std(ddof=1)) if len(a) > 1 else 0.0, 'runs': len(a),
+               'model_ratio': mine / float(a.mean())}
+        if m == model: row.update(statistic=math.nan, p_value=math.nan)
+        else:
+            t = paired_bootstrap_auc(y, runs[model], r, n_boot, block, seed)
+            row.update(statistic=t.statistic, p_value=t.p_value)
+        rows.append({**row, 'skill': math.nan})
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07_evaluation.ipynb #91074f94
 @dataclass
 class WalkForward:
@@ -162,10 +196,12 @@ class WalkForward:
     lower_is_better: bool = True
     horizon: int = 1               # the targets' overlap in samples (HAC lag)
     score_name: str = 'loss'       # what a score is ('pinball', 'ic', ...)
+    labels: np.ndarray | None = None   # (n,) 0/1 labels: the scores are then probabilities, compared by AUC
 
     def table(self, model: str | None = None) -> pd.DataFrame:
-        "`model` (default: the method under test) against every method on the pooled samples: `compare_methods`."
-        t = compare_methods(self.scores, model or self.model, self.lower_is_better, self.naive, horizon=self.horizon)
+        "`model` (default: the method under test) against every method on the pooled samples: `compare_methods` or `compare_auc`."
+        if self.labels is not None: t = compare_auc(self.scores, self.labels, model or self.model)
+        else: t = compare_methods(self.scores, model or self.model, self.lower_is_better, self.naive, horizon=self.horizon)
         return t.rename(columns={'mean': self.score_name, 'std': f'{self.score_name}_std'})
 
     def fold_summary(self, metrics=None) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from ..metrics import precision_recall_f1, roc_auc
 from .fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
 from ..tda import COMPLEXITY_FEATURES, TDAFeaturizer, complexity_features, sliding_windows
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
+from ..evaluation import WalkForward
 from ..train import Trainer, TrainConfig, make_loader
 
 # %% auto #0
@@ -416,24 +417,32 @@ def walk_forward_fusion(
     batch_size: int = 64,
     test_frac: float = 0.15, val_frac: float = 0.1,
     progress: bool = False,               # print a line per trained model
+    log=None,                             # a function taking each progress line (default: print when progress)
     **sample_kw,                          # `fusion_samples` arguments when bars is a DataFrame (stride, cache_dir, ...)
-) -> pd.DataFrame:                        # fold, test_start, test_end, seed, fusion_type, evaluate_fusion's metrics, train_seconds
-    "Train and test each fusion type with each seed on every walk-forward fold (same blocks for all)."
+) -> WalkForward:                         # folds: fold, test_start, test_end, seed, method (= fusion_type), metrics, train_seconds
+    "Train and test each fusion type with each seed on every walk-forward fold (same blocks for all); AUC table paired by bootstrap."
     samples = bars if isinstance(bars, FusionSamples) else fusion_samples(bars, **sample_kw)
     config, tc0 = config or FusionConfig.small(), train_config or fusion_train_config()
     for ft in fusion_types: check_option(ft, 'fusion_types', ('attention', 'concat'))
-    rows = []
+    log = log or (print if progress else None)
+    rows, probs, labels = [], {ft: [] for ft in fusion_types}, []
     for k, split in enumerate(fusion_folds(samples, n_folds, test_frac, val_frac)):
         data = fusion_split(samples, *split)
+        labels.append(data.trigger[data.test].numpy())
         for seed in seeds:
             for ft in fusion_types:
                 t0 = time.perf_counter()
-                model, _ = fit_fusion(data, replace(config, fusion_type=ft), replace(tc0, seed=seed), batch_size)
+                tc = replace(tc0, seed=seed, out_dir=f"{tc0.out_dir}/fold{k}_seed{seed}_{ft}" if tc0.out_dir else None)
+                model, _ = fit_fusion(data, replace(config, fusion_type=ft), tc, batch_size)     # one folder per model
                 secs = time.perf_counter() - t0
                 rows.append({'fold': k, 'test_start': data.index[data.test[0]], 'test_end': data.index[data.test[-1]],
-                             'seed': seed, 'fusion_type': ft, **evaluate_fusion(model, data), 'train_seconds': secs})
-                if progress: print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()})
-    return pd.DataFrame(rows)
+                             'seed': seed, 'method': ft, 'fusion_type': ft, **evaluate_fusion(model, data), 'train_seconds': secs})
+                probs[ft].append(predict_fusion(model, data, data.test)['prob'].numpy())
+                if log: log(str({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()}))
+    n = len(seeds)      # each type's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
+    pooled = {ft: np.stack([np.concatenate(p[j::n]) for j in range(n)]) for ft, p in probs.items()}
+    return WalkForward(pd.DataFrame(rows), pooled, fusion_types[0], lower_is_better=False, score_name='auc',
+                       labels=np.concatenate(labels))
 
 def summarise_fusion(
     table: pd.DataFrame,   # `walk_forward_fusion`'s rows
@@ -553,13 +562,20 @@ def _profile_case(config, batch: int, seq_len: int, device, fusion: str = 'atten
     trig, gain, loss = (torch.rand(batch, device=device) < 0.2).float(), torch.rand(batch, device=device) * 0.05, MultiTaskLoss()
     return model, ins, lambda o: loss(o, trig, gain)['loss']
 
+def _walk_forward(s, n_folds: int, seeds, out_dir, log=None) -> WalkForward:
+    "Walk-forward folds over the run's samples: the run's fusion type against the other; the test share split over the folds."
+    bars, _ = _bars(s.data.data, s.data.max_bars)
+    other = 'concat' if s.model.fusion_type == 'attention' else 'attention'
+    return walk_forward_fusion(_samples(bars, s), s.model, n_folds, seeds, (s.model.fusion_type, other), s.train,
+                               s.data.batch_size, s.data.test_frac / n_folds, s.data.val_frac, log=log)
+
 FUSION_SPEC = register(ModelSpec(
     'fusion', "cross-modal attention over N-BEATS, TDA and complexity encoders: trigger and max-gain heads (brief 4)",
     (MultiTaskCrossModalAttention,), FusionConfig, PRESETS, FusionOptions, _prepare, _fit, _evaluate, _predict,
     export=ExportSpec(fusion_inputs, fusion_forward, _FUSION_NAMES[:3], _FUSION_NAMES[3:], {n: {0: 'batch'} for n in _FUSION_NAMES}),
     describe=_describe, metadata=_metadata, check=_check,
     train_defaults={k: v for k, v in config_to_dict(fusion_train_config()).items() if k != 'epochs'} | {'epochs': 1, 'progress': None},
-    profile_case=_profile_case, profile_grid={'fusion': ('attention', 'concat')}))
+    profile_case=_profile_case, profile_grid={'fusion': ('attention', 'concat')}, walk_forward=_walk_forward))
 
 def run_fusion(
     data: str | Path | pd.DataFrame | None = None,  # bars file (`load_intraday`), bars, or None: built-in btcusd_15m_2021

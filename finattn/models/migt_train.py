@@ -29,8 +29,9 @@ from ..registry import ExportSpec, ModelSpec, TrainResult, register
 __all__ = ['BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'bars_per_day',
            'fit_periodicity', 'periodicity_settings', 'start_quantiles', 'QuantileObjective', 'fit_migt',
            'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline',
-           'linear_quantile_baseline', 'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'bar_folds',
-           'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward', 'migt_export']
+           'linear_quantile_baseline', 'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'conformal_offsets',
+           'apply_offsets', 'bar_folds', 'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward',
+           'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -236,6 +237,34 @@ def evaluate_migt(model: MIGT_TVDT, data: BarData) -> pd.DataFrame:
     rows += [{'method': m, **quantile_metrics(b, y, v, levels)} for m, b in baseline_quantiles(data, data.test, levels).items()]
     return pd.DataFrame(rows)
 
+# %% ../../nbs/21a_migt_train.ipynb #cal_code
+def conformal_offsets(
+    q: torch.Tensor,          # (N, n_h, Q) sorted quantiles on held-out (validation) windows
+    y: torch.Tensor,          # (N, n_h) realised targets
+    valid: torch.Tensor,      # (N, n_h) bool
+    levels,                   # (Q,) the quantile levels
+) -> torch.Tensor:            # (n_h, Q) offsets in units of each window's spread q[..., -1] - q[..., 0]
+    "Pinball-optimal additive offsets per horizon and level, scaled by each window's quantile spread (CQR)."
+    N, n_h, Q = q.shape
+    if len(levels) != Q: raise ValueError(f"levels: expected {Q} levels for quantiles of shape {tuple(q.shape)}, got {len(levels)}")
+    w = (q[..., -1] - q[..., 0]).double().clamp(min=1e-12)              # (N, n_h)
+    e = (y.double()[..., None] - q.double()) / w[..., None]              # (N, n_h, Q) normalised residuals
+    out = torch.zeros(n_h, Q, dtype=torch.float64)
+    for h in range(n_h):
+        keep = valid[:, h]
+        if keep.sum() == 0: continue
+        wh = w[keep, h]
+        for j, tau in enumerate(levels):
+            eh, order = torch.sort(e[keep, h, j])
+            cw = torch.cumsum(wh[order], 0)
+            out[h, j] = eh[int(torch.searchsorted(cw, tau * cw[-1]))]   # the w-weighted tau-quantile
+    return out.float()
+
+def apply_offsets(q: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+    "Quantiles (N, n_h, Q) moved by `conformal_offsets` (n_h, Q) times each window's spread, re-sorted."
+    w = (q[..., -1] - q[..., 0]).clamp(min=1e-12)
+    return torch.sort(q + offsets * w[..., None], dim=-1).values
+
 # %% ../../nbs/21a_migt_train.ipynb #5fda6c73
 def bar_folds(data: BarData, window: int, n_folds: int = 3, test_frac: float = 0.1, val_frac: float = 0.1) -> list[BarData]:
     "Expanding-window walk-forward folds of `data`: fold k tests on the k-th of the last `n_folds` blocks, purged."
@@ -259,8 +288,9 @@ def bar_folds(data: BarData, window: int, n_folds: int = 3, test_frac: float = 0
 
 def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig, n_folds: int = 5,
                       seeds=(0, 1, 2), test_frac: float = 0.08, val_frac: float = 0.1, batch_size: int = 64,
-                      stride: int = 4, log=None) -> WalkForward:
+                      stride: int = 4, calibrate: bool = False, log=None) -> WalkForward:
     "Train and test a fresh model per `bar_folds` fold and seed; the baselines on the same test windows."
+    # calibrate: every method's test quantiles are corrected by `conformal_offsets` fitted on its validation quantiles
     import tempfile
     from finattn.train import load_checkpoint
     root = train_config.out_dir or tempfile.mkdtemp(prefix='migt_wf_')
@@ -269,21 +299,27 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
     for k, fold in enumerate(bar_folds(data, config.max_bars, n_folds, test_frac, val_frac)):
         start = fold.index[fold.test[0]]
         y, v = fold.targets[fold.test], fold.valid[fold.test]
-        runs = []
+        yv, vv = fold.targets[fold.val], fold.valid[fold.val]
+        cal = (lambda q, qv: apply_offsets(q, conformal_offsets(qv, yv, vv, levels))) if calibrate else (lambda q, qv: q)
+        runs, val_runs = [], []
         for seed in seeds:
             tc = replace(train_config, out_dir=f"{root}/fold{k}_seed{seed}", seed=seed)
             model, _ = fit_migt(fold, config, tc, batch_size, stride)
             load_checkpoint(f"{tc.out_dir}/checkpoints/best.pt", model)     # the epoch chosen on validation
             q, _, _ = predict_quantiles(model.cpu(), fold, fold.test)
-            runs.append(q)
+            qv, _, _ = predict_quantiles(model, fold, fold.val) if calibrate else (q, None, None)
+            runs.append(q); val_runs.append(qv)
+            q = cal(q, qv)
             rows.append({'fold': k, 'seed': seed, 'test_start': start, 'method': 'migt_tvdt', **quantile_metrics(q, y, v, levels)})
             scores.setdefault('migt_tvdt', []).append(per_sample_pinball(q, y, v, levels))
             if log: log(f"fold {k} seed {seed}: pinball {rows[-1]['pinball']:.6g}")
         if len(runs) > 1:      # the seeds' quantiles averaged: still sorted, since each seed's are
-            q = torch.stack(runs).mean(0)
+            q = cal(torch.stack(runs).mean(0), torch.stack(val_runs).mean(0))
             rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': 'migt_tvdt_ensemble', **quantile_metrics(q, y, v, levels)})
             scores.setdefault('migt_tvdt_ensemble', []).append(per_sample_pinball(q, y, v, levels))
+        base_val = baseline_quantiles(fold, fold.val, levels) if calibrate else {}
         for name, q in baseline_quantiles(fold, fold.test, levels).items():
+            q = cal(q, base_val.get(name))
             rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': name, **quantile_metrics(q, y, v, levels)})
             scores.setdefault(name, []).append(per_sample_pinball(q, y, v, levels))
     n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds

@@ -39,6 +39,7 @@ class MultiAssetConfig:
     horizon: int = 20               # H returns per asset and lag
     pooling: str = 'last'           # 'last' or 'attention'
     gate_init: float = 0.9          # initial gate value sigma(theta)
+    linear_skip: bool = False       # add a linear readout of the last day's gated features (zero at init)
     kernel: str = 'sdpa'            # attention kernel (finattn.attention)
     use_gradient_checkpointing: bool = False
     huber_delta: float = 0.2        # objective: Huber delta on z-scores
@@ -101,6 +102,10 @@ class MultiAssetTransformer(nn.Module):
             ffn='mlp', activation='gelu', norm_position='pre', drop_path=c.drop_path, positional=None,
             use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.heads = nn.ModuleList([LagHead(c.d_model, c.horizon, c.pooling, c.dropout) for _ in c.lags])
+        # the linear skip makes a ridge-like forecast part of the model class; zero-initialised so training starts
+        # from the transformer alone
+        self.linear = nn.Linear(c.n_features, len(c.lags) * (c.horizon + 1)) if c.linear_skip else None
+        if self.linear is not None: nn.init.zeros_(self.linear.weight); nn.init.zeros_(self.linear.bias)
 
     @property
     def gate(self) -> Tensor: return torch.sigmoid(self.gate_logit)
@@ -126,6 +131,10 @@ class MultiAssetTransformer(nn.Module):
         enc = self.encoder(h, padding_mask=ma, need_weights=need_weights)
         preds, scores = zip(*(head(enc.output, ma) for head in self.heads))  # L x (N, H), L x (N,)
         pred_a, score_a = torch.stack(preds, 1), torch.stack(scores, 1)      # (N, L, H), (N, L)
+        if self.linear is not None:                                          # the last day (windows are left-padded)
+            last = xa[:, -1] * self.gate * ma[:, -1, None]                   # (N, F), 0 where no data that day
+            lin = self.linear(last).view(-1, len(c.lags), c.horizon + 1).to(pred_a.dtype)
+            pred_a, score_a = pred_a + lin[..., :-1], score_a + lin[..., -1]
         pred = pred_a.new_zeros(B * A, len(c.lags), c.horizon).index_copy(0, active, pred_a)
         score = score_a.new_zeros(B * A, len(c.lags)).index_copy(0, active, score_a)
         return MultiAssetOutput(pred.view(B, A, len(c.lags), c.horizon), score.view(B, A, len(c.lags)), self.gate,

@@ -25,11 +25,13 @@ from ..panel_features import panel_features, prescreen
 from ..train import Trainer, TrainConfig, dist_info
 from ..data import load_builtin, load_daily_panel, panel_to_array
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
+from ..evaluation import WalkForward
 
 # %% auto #0
 __all__ = ['PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel', 'panel_dataset',
            'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast', 'ridge_forecast', 'baseline_metrics',
-           'evaluate', 'load_panel', 'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
+           'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset', 'load_panel', 'PanelOptions',
+           'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #2336ac4e
 @dataclass
@@ -229,6 +231,71 @@ def evaluate(
         rows.append(row)
     return pd.DataFrame(rows)
 
+# %% ../../nbs/20a_multi_asset_train.ipynb #ma_wf_code
+def date_ics(
+    data: PanelData,
+    dates,                          # date indices, e.g. a split's `test`
+    forecast: torch.Tensor,         # (D, A) or (D, A, L, H)
+    lag: int,                       # one of data.lags
+) -> np.ndarray:                    # (len(dates),) rank IC per date at `lag` and horizon H; NaN where undefined
+    "Per-date Spearman IC of a forecast against the cumulative return over the last horizon."
+    if lag not in data.lags: raise ValueError(f"lag: expected one of {data.lags}, got {lag}")
+    k, d = data.lags.index(lag), torch.as_tensor(np.asarray(dates))
+    f = forecast[d] if forecast.ndim == 2 else forecast[d][:, :, k, -1]
+    m = data.target_valid[d][:, :, k, -1] & data.available[d]
+    return spearman_ic(f, data.targets[d][:, :, k, -1], m).numpy()
+
+def model_forecast(model: MultiAssetTransformer, data: PanelData, dates, dates_per_batch: int = 16) -> torch.Tensor:
+    "The model's forecasts on `dates` in the baselines' layout (D, A, L, H); zero elsewhere."
+    p = predict(model, panel_dataset(data, dates, model.config.seq_len), dates_per_batch)
+    out = torch.zeros(data.targets.shape)
+    k = torch.tensor([data.lags.index(int(l)) for l in p['lag']], dtype=torch.long)
+    out[p['date'].long(), :, k] = p['pred']
+    return out
+
+def walk_forward_multi_asset(
+    arrays: PanelArrays, config: MultiAssetConfig, train_config: TrainConfig,
+    n_folds: int = 5, seeds=(0, 1, 2),
+    val_size: float = 0.1,          # validation share of the dates, per fold
+    test_size: float = 0.04,        # test share of the dates, per fold
+    n_features: int | None = None, dates_per_batch: int = 8,
+    lag: int | None = None,         # the headline lag of the pooled scores (default: the first)
+    log=None,
+) -> WalkForward:
+    "Train and test a fresh ranking transformer per fold and seed; momentum and ridge on the same test dates."
+    import tempfile
+    from finattn.train import load_checkpoint
+    lag = config.lags[0] if lag is None else lag
+    if lag not in config.lags: raise ValueError(f"lag: expected one of config.lags {config.lags}, got {lag}")
+    root = train_config.out_dir or tempfile.mkdtemp(prefix='multi_asset_wf_')
+    splits = walk_forward_splits(len(arrays.dates), n_folds, val_size=val_size, test_size=test_size,
+                                 horizon=config.horizon, lag=max(config.lags), window=config.seq_len)
+    rows, scores = [], {}
+    def record(k, seed, start, method, data, split, fc):
+        per_lag = baseline_metrics(data, split.test, fc)
+        head = {m: v for m, v in per_lag[lag].items() if m != 'ic_by_horizon'}
+        rows.append({'fold': k, 'seed': seed, 'test_start': start, 'method': method, **head,
+                     **{f'ic_lag{l}': r['ic'] for l, r in per_lag.items()}})
+        scores.setdefault(method, []).append(date_ics(data, split.test, fc, lag))
+    for k, split in enumerate(splits):
+        data = prepare_panel(arrays, split, config.lags, config.horizon, n_features)
+        start = data.dates[split.test[0]]
+        runs = []
+        for seed in seeds:
+            tc = replace(train_config, out_dir=f"{root}/fold{k}_seed{seed}", seed=seed)
+            model, _ = fit_multi_asset(data, config, tc, dates_per_batch)
+            load_checkpoint(f"{tc.out_dir}/checkpoints/best.pt", model)     # the epoch chosen on validation
+            runs.append(model_forecast(model.cpu().float(), data, split.test))
+            record(k, seed, start, 'transformer', data, split, runs[-1])
+            if log: log(f"fold {k} seed {seed}: IC {rows[-1]['ic']:.4f}")
+        if len(runs) > 1: record(k, -1, start, 'transformer_ensemble', data, split, torch.stack(runs).mean(0))
+        record(k, -1, start, 'momentum_12_1', data, split, momentum_forecast(data))
+        record(k, -1, start, 'ridge', data, split, ridge_forecast(data))
+    n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
+    pooled = {m: np.stack([np.concatenate(s[j::n]) for j in range(n)]) if m == 'transformer' else np.concatenate(s)[None]
+              for m, s in scores.items()}
+    return WalkForward(pd.DataFrame(rows), pooled, 'transformer', lower_is_better=False, horizon=config.horizon, score_name='ic')
+
 # %% ../../nbs/20a_multi_asset_train.ipynb #8b9b640e
 PANEL_COLUMNS = ('open', 'high', 'low', 'close', 'volume')
 
@@ -390,6 +457,12 @@ def _profile_case(config, batch: int, seq_len: int, device, checkpointing: bool 
     m = torch.ones(batch, n_assets, seq_len, dtype=torch.bool, device=device)
     return model, (x, m), lambda o: o.pred.float().sum() + o.score.float().sum()
 
+def _walk_forward(s, n_folds: int, seeds, out_dir, log=None) -> WalkForward:
+    "Walk-forward folds over the run's panel; the data section's test share is split over the folds."
+    return walk_forward_multi_asset(load_panel(s.data.data, s.data.max_dates), s.model, replace(s.train, out_dir=str(out_dir)),
+                                    n_folds, seeds, s.data.val_size, s.data.test_size / n_folds, s.model.n_features,
+                                    s.data.dates_per_batch, log=log)
+
 MULTI_ASSET_SPEC = register(ModelSpec(
     'multi-asset', "the cross-sectional ranking transformer on a daily panel (brief 1)",
     (MultiAssetTransformer,), MultiAssetConfig,
@@ -402,4 +475,4 @@ MULTI_ASSET_SPEC = register(ModelSpec(
     describe=_describe, metadata=_metadata, plots=_plots,
     train_defaults={'epochs': 1, 'lr': 1e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_ic', 'mode': 'max'},
-    profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}))
+    profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}, walk_forward=_walk_forward))
