@@ -18,8 +18,8 @@ from .core import check_option, check_range
 
 # %% auto #0
 __all__ = ['OHLCV', 'LOBSTER_EVENT_TYPES', 'BUILTIN_DATASETS', 'shared_data_dir', 'load_daily_csv', 'load_daily_panel',
-           'load_intraday', 'LobsterDay', 'load_lobster', 'builtin_path', 'load_builtin', 'load_bars', 'PanelArrays',
-           'panel_to_array', 'simple_returns', 'forward_returns']
+           'load_intraday', 'load_series', 'LobsterDay', 'load_lobster', 'builtin_path', 'load_builtin', 'load_bars',
+           'PanelArrays', 'panel_to_array', 'simple_returns', 'forward_returns']
 
 # %% ../nbs/10_data.ipynb #70f31272
 def shared_data_dir(
@@ -114,6 +114,36 @@ def load_intraday(
     if 'time' in df.columns and 'date' in df.columns:
         df['date'] = df.pop('date').astype(str) + ' ' + df.pop('time').astype(str)
     return _tidy_bars(df, path, tz)
+
+# %% ../nbs/10_data.ipynb #ser_code
+def load_series(
+    path: str | Path,                  # a CSV (optionally .gz) or Parquet file
+    columns: Sequence[str] | None = None,  # the columns to keep (default: every column but the timestamp)
+    tz: str = 'UTC',                   # time zone of naive timestamps; the result is UTC
+) -> pd.DataFrame:                     # index `date` (UTC, increasing), float64 columns
+    "A multivariate time series from a file: a timestamp column and numeric columns."
+    path = Path(path)
+    if not path.exists(): raise ValueError(f"path: {str(path)!r} does not exist (a CSV or Parquet file)")
+    if path.suffix == '.parquet':
+        _require_pyarrow('load_series: reading Parquet')
+        df = pd.read_parquet(path)
+        if isinstance(df.index, pd.DatetimeIndex): df = df.rename_axis('date').reset_index()
+    else: df = pd.read_csv(path)
+    df = df.rename(columns=lambda c: _ALIASES.get(str(c).strip().lower(), str(c).strip()))
+    when = 'date' if 'date' in df.columns else next((c for c in df.columns if str(c).lower() == 'date'), df.columns[0])
+    df = df.set_index(when)
+    df.index = _utc_index(df.index, tz)
+    if columns is not None:
+        missing = [c for c in columns if c not in df.columns]
+        if missing: raise ValueError(f"columns: {missing} not in {str(path)!r}; it has {list(df.columns)}")
+        df = df[list(columns)]
+    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    if text: raise ValueError(f"path: {str(path)!r} has non-numeric columns {text}; expected numbers (pass columns= to choose)")
+    df = df.astype('float64').sort_index(kind='stable')
+    if df.index.has_duplicates: raise ValueError(f"path: {str(path)!r} has duplicate timestamps, first {df.index[df.index.duplicated()][0]}")
+    holes = df.isna().sum()
+    if holes.any(): raise ValueError(f"path: {str(path)!r} has missing values {holes[holes > 0].to_dict()}; fill or drop them first")
+    return df
 
 # %% ../nbs/10_data.ipynb #45c326d2
 LOBSTER_EVENT_TYPES = {1: 'submission', 2: 'cancellation', 3: 'deletion', 4: 'execution_visible',

@@ -17,21 +17,22 @@ from ..encodings import calendar_features
 from ..features import INTRADAY_FEATURES, FeatureConfig, drop_warmup, intraday_features
 from ..losses import pinball_loss
 from ..metrics import crossing_rate, crps_from_quantiles, interval_coverage, median_mae
-from .migt_tvdt import IntradayPeriodicity, MIGTConfig, MIGT_TVDT
+from .migt_tvdt import LEVEL_MODES, IntradayPeriodicity, MIGTConfig, MIGT_TVDT
 from ..evaluation import WalkForward
 from ..train import Trainer, TrainConfig, make_loader
 from pathlib import Path
 from torch import Tensor, nn
-from ..data import load_bars
+from ..data import load_bars, load_series
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 
 # %% auto #0
-__all__ = ['BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'prepare_bars', 'BarWindows', 'bars_per_day',
-           'fit_periodicity', 'periodicity_settings', 'start_quantiles', 'QuantileObjective', 'fit_migt',
-           'predict_quantiles', 'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline',
-           'linear_quantile_baseline', 'baseline_quantiles', 'per_sample_pinball', 'evaluate_migt', 'conformal_offsets',
-           'apply_offsets', 'bar_folds', 'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward',
-           'migt_export']
+__all__ = ['BASELINES', 'LEVEL_BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'series_data',
+           'split_blocks', 'prepare_bars', 'BarWindows', 'bars_per_day', 'fit_periodicity', 'periodicity_settings',
+           'start_quantiles', 'QuantileObjective', 'fit_migt', 'predict_quantiles', 'quantile_metrics',
+           'rolling_quantile_baseline', 'seasonal_quantile_baseline', 'linear_quantile_baseline',
+           'repeat_last_baseline', 'seasonal_naive_baseline', 'ridge_lookback_baseline', 'baseline_quantiles',
+           'naive_method', 'per_sample_pinball', 'evaluate_migt', 'conformal_offsets', 'apply_offsets', 'bar_folds',
+           'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward', 'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -39,7 +40,7 @@ class BarData:
     "Prepared intraday data: features (T, V), calendar (T, 4), targets (T, n_h) and their validity, and the fold."
     values: torch.Tensor       # (T, V) float32 raw features, in `feature_names` order
     calendar: torch.Tensor     # (T, 4)
-    targets: torch.Tensor      # (T, n_h) log returns over the next h bars (0 where invalid)
+    targets: torch.Tensor      # (T, n_h) log returns over the next h bars, or the target's value h steps ahead (0 where invalid)
     valid: torch.Tensor        # (T, n_h) bool
     index: pd.DatetimeIndex
     horizons: tuple
@@ -48,6 +49,7 @@ class BarData:
     test: np.ndarray
     feature_names: tuple = INTRADAY_FEATURES   # (V,) the variables' names
     target: str = 'returns'    # the variable whose scale de-normalises the forecasts
+    kind: str = 'returns'      # 'returns': h-bar log returns of OHLCV bars; 'level': the target variable's future values
 
 def forward_log_returns(close: np.ndarray, horizons) -> tuple[np.ndarray, np.ndarray]:
     "log(C[t+h] / C[t]) for each horizon: (T, n_h) and validity (False where t+h is past the end)."
@@ -68,17 +70,41 @@ def bar_data(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), feature_config: Fea
                    calendar_features(feats.index), torch.from_numpy(targets), torch.from_numpy(valid),
                    feats.index, tuple(horizons), none, none, none)
 
-def prepare_bars(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), window: int = 96, val_frac: float = 0.1,
-                 test_frac: float = 0.2, feature_config: FeatureConfig | None = None, bars_per_day: int = 96) -> BarData:
-    "Features, calendar and targets of OHLCV bars, split into purged train / validation / test blocks of window ends."
-    data = bar_data(bars, horizons, feature_config)
-    T, gap = len(data.index), max(horizons) + window - 1
+def series_data(
+    frame: pd.DataFrame,            # (T, V) numeric columns with an increasing DatetimeIndex (`finattn.data.load_series`)
+    target: str,                    # the column to forecast; every column is an input variable
+    horizons=(1, 3, 6, 12, 24),     # steps ahead
+) -> BarData:
+    "Any multivariate series: its columns as variables, and the target's value h steps ahead as the targets (level forecasts)."
+    if target not in frame.columns: raise ValueError(f"target: expected one of the columns {list(frame.columns)}, got {target!r}")
+    x = frame.to_numpy(np.float64)
+    if not np.isfinite(x).all():
+        bad = frame.columns[~np.isfinite(x).all(0)].tolist()
+        raise ValueError(f"frame: expected finite values, got NaN or inf in columns {bad}")
+    y = x[:, frame.columns.get_loc(target)]
+    T = len(y)
+    targets, valid = np.zeros((T, len(horizons)), np.float32), np.zeros((T, len(horizons)), bool)
+    for k, h in enumerate(horizons): targets[:T - h, k] = y[h:]; valid[:T - h, k] = True
+    none = np.zeros(0, dtype=np.int64)
+    return BarData(torch.tensor(x, dtype=torch.float32), calendar_features(frame.index), torch.from_numpy(targets),
+                   torch.from_numpy(valid), frame.index, tuple(horizons), none, none, none,
+                   tuple(str(c) for c in frame.columns), str(target), 'level')
+
+def split_blocks(data: BarData, window: int, val_frac: float = 0.1, test_frac: float = 0.2) -> BarData:
+    "`data` with purged train / validation / test blocks of window ends (the last `test_frac` of the rows tests)."
+    H = max(data.horizons)
+    T, gap = len(data.index), H + window - 1
     n_test, n_val = int(T * test_frac), int(T * val_frac)
-    ends = np.arange(window - 1, T - max(horizons))                  # rows with a full window and every target
-    test = ends[ends >= T - max(horizons) - n_test]
+    ends = np.arange(window - 1, T - H)                               # rows with a full window and every target
+    test = ends[ends >= T - H - n_test]
     val = ends[(ends < test[0] - gap) & (ends >= test[0] - gap - n_val)]
     train = ends[ends < val[0] - gap]                                 # purged: no label overlaps a later window
     return replace(data, train=train, val=val, test=test)
+
+def prepare_bars(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), window: int = 96, val_frac: float = 0.1,
+                 test_frac: float = 0.2, feature_config: FeatureConfig | None = None, bars_per_day: int = 96) -> BarData:
+    "Features, calendar and targets of OHLCV bars, split into purged train / validation / test blocks of window ends."
+    return split_blocks(bar_data(bars, horizons, feature_config), window, val_frac, test_frac)
 
 class BarWindows(Dataset):
     "The `window` bars ending at each row of `ends`: x (W, V) (a view), calendar (W, 4), mask (W,), y (n_h,), y_valid."
@@ -135,6 +161,9 @@ class QuantileObjective:
 def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None = None, batch_size: int = 32,
              stride: int = 1) -> tuple[MIGT_TVDT, Trainer]:
     "Train MIGT-TVDT on `data.train` windows (every `stride`-th), selecting by validation pinball loss."
+    if (data.kind == 'level') != (config.denormalise in LEVEL_MODES):
+        raise ValueError(f"config: expected denormalise in {LEVEL_MODES} for level targets and 'increments' or 'random_walk' for "
+                         f"returns, got denormalise={config.denormalise!r} with {data.kind} targets")
     config = replace(config, n_variables=len(data.feature_names), target_variable=data.feature_names.index(data.target),
                      horizons=data.horizons, **periodicity_settings(data, config))   # the data's variables and clock
     tc = train_config or TrainConfig(epochs=3, lr=3e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0,
@@ -167,6 +196,7 @@ def quantile_metrics(q: torch.Tensor, y: torch.Tensor, valid: torch.Tensor, leve
     idx = {round(float(l), 4): i for i, l in enumerate(levels)}
     out = {'pinball': float(pinball_loss(q, y, lv, valid)), 'crps': float(crps_from_quantiles(q, y, lv, valid)),
            'crossing_rate': crossing_rate(q), 'median_mae': float(median_mae(q, y, lv, valid))}
+    if 0.5 in idx: out['median_mse'] = float(((q[..., idx[0.5]] - y) ** 2)[valid].mean())
     for lo, hi in [(0.1, 0.9), (0.25, 0.75)]:
         if lo in idx and hi in idx: out[f'coverage_{int(lo*100)}_{int(hi*100)}'] = interval_coverage(q, y, idx[lo], idx[hi], valid)
     return out
@@ -217,9 +247,56 @@ def linear_quantile_baseline(data: BarData, ends, levels, steps: int = 300, lr: 
 BASELINES = {'rolling_quantiles': rolling_quantile_baseline, 'seasonal_rolling_quantiles': seasonal_quantile_baseline,
              'linear_quantile_regression': linear_quantile_baseline}
 
+def _with_residual_quantiles(data: BarData, ends, levels, point, max_rows: int = 20000) -> torch.Tensor:
+    "Point forecasts (N, n_h) from `point(rows)` plus the empirical quantiles of their training residuals per horizon."
+    tr = data.train[::max(1, len(data.train) // max_rows)]
+    res = data.targets[tr].double().numpy() - point(tr)                              # (n, n_h)
+    ok = data.valid[tr].numpy()
+    spread = np.stack([np.quantile(res[ok[:, k], k], levels) if ok[:, k].any() else np.zeros(len(levels))
+                       for k in range(res.shape[1])])                                  # (n_h, Q)
+    return torch.from_numpy((point(np.asarray(ends))[..., None] + spread).astype(np.float32))
+
+def _target_values(data: BarData) -> np.ndarray: return data.values[:, data.feature_names.index(data.target)].double().numpy()
+
+def repeat_last_baseline(data: BarData, ends, levels) -> torch.Tensor:
+    "The last value as every horizon's point forecast, with its training residuals' quantiles around it: (N, n_h, Q)."
+    y = _target_values(data)
+    return _with_residual_quantiles(data, ends, levels, lambda rows: np.repeat(y[rows, None], len(data.horizons), 1))
+
+def seasonal_naive_baseline(data: BarData, ends, levels, season: int | None = None) -> torch.Tensor:
+    "The value one season before t + h (default season: a day of bars), with the training residuals' quantiles: (N, n_h, Q)."
+    y, s = _target_values(data), season or bars_per_day(data.index)
+    back = np.array([s * math.ceil(h / s) - h for h in data.horizons])                # t + h - s ceil(h / s) <= t
+    return _with_residual_quantiles(data, ends, levels, lambda rows: y[np.maximum(np.asarray(rows)[:, None] - back, 0)])
+
+def ridge_lookback_baseline(data: BarData, ends, levels, lookback: int = 96, l2: float = 1e-3) -> torch.Tensor:
+    "Ridge regression of y[t+h] - y[t] on the look-back y[t-L+1..t] - y[t] (an NLinear-style linear model), fitted on training windows: (N, n_h, Q)."
+    y = _target_values(data)
+    L = min(lookback, len(y))
+    past = lambda rows: np.stack([y[np.maximum(np.asarray(rows) - j, 0)] for j in range(L - 1, -1, -1)], 1)   # (n, L)
+    tr = data.train[::max(1, len(data.train) // 20000)]
+    X = past(tr) - y[tr, None]
+    ok = data.valid[tr].numpy().all(1)
+    X, Y = X[ok], data.targets[tr].double().numpy()[ok] - y[tr][ok, None]
+    mx, my = X.mean(0), Y.mean(0)
+    A = (X - mx).T @ (X - mx)
+    beta = np.linalg.solve(A + l2 * np.trace(A) / L * np.eye(L), (X - mx).T @ (Y - my))   # (L, n_h), ridge relative to the scale
+    point = lambda rows: (past(rows) - y[np.asarray(rows), None] - mx) @ beta + my + y[np.asarray(rows), None]
+    return _with_residual_quantiles(data, ends, levels, point)
+
+LEVEL_BASELINES = {'repeat_last': repeat_last_baseline, 'seasonal_naive': seasonal_naive_baseline,
+                   'ridge_lookback': ridge_lookback_baseline}
+
 def baseline_quantiles(data: BarData, ends, levels) -> dict:
-    "Every baseline's quantiles (N, n_h, Q) for the windows ending at `ends`, fitted on `data.train`."
+    "Every baseline's quantiles (N, n_h, Q) for the windows ending at `ends`, fitted on `data.train` (`BASELINES` of returns, `LEVEL_BASELINES` of levels)."
+    if data.kind == 'level':
+        fs = {n: f for n, f in LEVEL_BASELINES.items() if n != 'seasonal_naive' or bars_per_day(data.index) > 1}
+        return {name: f(data, ends, levels) for name, f in fs.items()}
     return {name: f(data, ends, levels) for name, f in BASELINES.items()}
+
+def naive_method(data: BarData) -> str:
+    "The reference of the skill score: the rolling quantiles of returns, or repeating the last value of levels."
+    return 'repeat_last' if data.kind == 'level' else 'rolling_quantiles'
 
 def per_sample_pinball(q: torch.Tensor, y: torch.Tensor, valid: torch.Tensor, levels) -> np.ndarray:
     "Pinball loss of each window (N,), averaged over its valid horizons and the levels; NaN where none is valid."
@@ -304,13 +381,14 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
         runs, val_runs = [], []
         for seed in seeds:
             tc = replace(train_config, out_dir=f"{root}/fold{k}_seed{seed}", seed=seed)
-            model, _ = fit_migt(fold, config, tc, batch_size, stride)
+            model, trainer = fit_migt(fold, config, tc, batch_size, stride)
             load_checkpoint(f"{tc.out_dir}/checkpoints/best.pt", model)     # the epoch chosen on validation
             q, _, _ = predict_quantiles(model.cpu(), fold, fold.test)
             qv, _, _ = predict_quantiles(model, fold, fold.val) if calibrate else (q, None, None)
             runs.append(q); val_runs.append(qv)
             q = cal(q, qv)
-            rows.append({'fold': k, 'seed': seed, 'test_start': start, 'method': 'migt_tvdt', **quantile_metrics(q, y, v, levels)})
+            rows.append({'fold': k, 'seed': seed, 'test_start': start, 'method': 'migt_tvdt', **quantile_metrics(q, y, v, levels),
+                         'val_pinball': trainer.best['value'] if trainer.best else math.nan})   # what choices may be made on
             scores.setdefault('migt_tvdt', []).append(per_sample_pinball(q, y, v, levels))
             if log: log(f"fold {k} seed {seed}: pinball {rows[-1]['pinball']:.6g}")
         if len(runs) > 1:      # the seeds' quantiles averaged: still sorted, since each seed's are
@@ -325,7 +403,7 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
     n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
     pooled = {m: np.stack([np.concatenate(s[j::n]) for j in range(n)]) if m == 'migt_tvdt' else np.concatenate(s)[None]
               for m, s in scores.items()}
-    return WalkForward(pd.DataFrame(rows), pooled, 'migt_tvdt', naive='rolling_quantiles',
+    return WalkForward(pd.DataFrame(rows), pooled, 'migt_tvdt', naive=naive_method(data),
                        horizon=max(config.horizons), score_name='pinball')
 
 # %% ../../nbs/21a_migt_train.ipynb #28ca39e3
@@ -333,6 +411,7 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
 class BarOptions:
     "Data options of MIGT-TVDT's runs (the `data` section)."
     data: str | None = None          # an OHLCV bar file (CSV/Parquet with a date column); None: built-in BTC/USD 15-minute bars
+    target: str | None = None        # None: forecast log returns of OHLCV bars; a column: forecast its level from every numeric column
     max_bars: int | None = None      # use the last N bars; None: all
     val_frac: float = 0.1            # validation share of the bars (purged)
     test_frac: float = 0.2           # test share of the bars (purged)
@@ -344,8 +423,19 @@ class BarOptions:
         check_range(self.val_frac, 'val_frac', 0, 1, False, False); check_range(self.test_frac, 'test_frac', 0, 1, False, False)
         check_range(self.stride, 'stride', 1); check_range(self.batch_size, 'batch_size', 1)
 
+def _series(s, frame=None) -> BarData:
+    "The run's data without blocks: intraday features of OHLCV bars, or (with a target column) any numeric series."
+    o = s.data
+    if o.target is None: return bar_data(frame if frame is not None else load_bars(o.data, o.max_bars), s.model.horizons)
+    if frame is None: frame = load_bars(None, o.max_bars) if o.data is None else load_series(o.data)
+    return series_data(frame.iloc[-o.max_bars:] if o.max_bars else frame, o.target, s.model.horizons)
+
+def _config(data: BarData, config: MIGTConfig) -> MIGTConfig:
+    "Level targets are anchored at the last value (the increments' random-walk scaling assumes returns)."
+    return replace(config, denormalise='last_value') if data.kind == 'level' and config.denormalise not in LEVEL_MODES else config
+
 def _prepare(s) -> BarData:
-    return prepare_bars(load_bars(s.data.data, s.data.max_bars), s.model.horizons, s.model.max_bars, s.data.val_frac, s.data.test_frac)
+    return split_blocks(_series(s), s.model.max_bars, s.data.val_frac, s.data.test_frac)
 
 def _describe(data: BarData, s) -> str:
     return (f"{len(data.index)} bars ({data.index[0]} .. {data.index[-1]}); windows of {s.model.max_bars} bars; train "
@@ -355,7 +445,7 @@ def _fit(data: BarData, s, out_dir) -> TrainResult:
     import time
     from finattn.train import load_checkpoint
     t0 = time.perf_counter()
-    model, trainer = fit_migt(data, s.model, s.train, s.data.batch_size, s.data.stride)
+    model, trainer = fit_migt(data, _config(data, s.model), s.train, s.data.batch_size, s.data.stride)
     best = Path(out_dir)/'checkpoints'/'best.pt'
     if best.exists(): load_checkpoint(best, model)
     return TrainResult(model.cpu().eval(), trainer.best, trainer.step, time.perf_counter() - t0)
@@ -365,13 +455,17 @@ def _evaluate(model, data: BarData, s) -> tuple[pd.DataFrame, dict]:
                                         'test_start': str(data.index[data.test[0]]), 'test_end': str(data.index[data.test[-1]])}
 
 def _metadata(data: BarData, s, summary: dict) -> dict:
-    return {'features': list(data.feature_names), 'target': data.target, 'blocks': {k: [str(data.index[getattr(data, k)[0]]), str(data.index[getattr(data, k)[-1]])]
+    return {'features': list(data.feature_names), 'target': data.target, 'kind': data.kind, 'blocks': {k: [str(data.index[getattr(data, k)[0]]), str(data.index[getattr(data, k)[-1]])]
                                                             for k in ('train', 'val', 'test')}}
 
 def _predict(model, s, meta: dict, artifacts: dict, data=None) -> pd.DataFrame:
-    bars = data if isinstance(data, pd.DataFrame) else load_bars(data if data is not None else s.data.data, None)
     c = model.config
-    bd = bar_data(bars, c.horizons)
+    if meta.get('kind', 'returns') == 'level':     # the run's columns, in the run's order
+        frame = data if isinstance(data, pd.DataFrame) else load_series(data if data is not None else s.data.data)
+        missing = [f for f in meta['features'] if f not in frame.columns]
+        if missing: raise ValueError(f"data: lacks the run's columns {missing}; it has {list(frame.columns)}")
+        bd = series_data(frame[meta['features']], meta['target'], c.horizons)
+    else: bd = bar_data(data if isinstance(data, pd.DataFrame) else load_bars(data if data is not None else s.data.data, None), c.horizons)
     ends = np.arange(c.max_bars - 1, len(bd.index))
     if not len(ends): raise ValueError(f"data: {len(bd.index)} bars after the features' warm-up; a window needs {c.max_bars}")
     q, y, v = predict_quantiles(model, bd, ends)
@@ -417,8 +511,8 @@ def migt_export(model: nn.Module) -> ExportSpec:
 
 def _walk_forward(s, n_folds: int, seeds, out_dir, log=None) -> WalkForward:
     "Walk-forward folds over the run's bars; the data section's test share is split over the folds."
-    data = bar_data(load_bars(s.data.data, s.data.max_bars), s.model.horizons)
-    return walk_forward_migt(data, s.model, replace(s.train, out_dir=str(out_dir)), n_folds, seeds,
+    data = _series(s)
+    return walk_forward_migt(data, _config(data, s.model), replace(s.train, out_dir=str(out_dir)), n_folds, seeds,
                              test_frac=s.data.test_frac / n_folds, val_frac=s.data.val_frac, batch_size=s.data.batch_size,
                              stride=s.data.stride, log=log)
 

@@ -17,11 +17,12 @@ from ..heads import AttentionPooling, MLPHead
 from ..layers import TransformerEncoder
 
 # %% auto #0
-__all__ = ['DENORMALISE_MODES', 'MIGTConfig', 'GatedInstanceNorm', 'QuantileHeads', 'IntradayPeriodicity', 'MIGTOutput',
-           'MIGT_TVDT']
+__all__ = ['DENORMALISE_MODES', 'LEVEL_MODES', 'MIGTConfig', 'GatedInstanceNorm', 'QuantileHeads', 'IntradayPeriodicity',
+           'MIGTOutput', 'MIGT_TVDT']
 
 # %% ../../nbs/21_migt_tvdt.ipynb #08a604b7
-DENORMALISE_MODES = ('increments', 'random_walk', 'level')
+DENORMALISE_MODES = ('increments', 'random_walk', 'level', 'last_value')
+LEVEL_MODES = ('level', 'last_value')   # the modes for targets that are levels, not h-bar sums
 
 @dataclass
 class MIGTConfig:
@@ -44,6 +45,7 @@ class MIGTConfig:
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
+    positions: bool = False                      # add a learned embedding of each bar's distance from the window's end
     use_gradient_checkpointing: bool = False
 
     def __post_init__(self):
@@ -56,7 +58,7 @@ class MIGTConfig:
         check_option(self.denormalise, 'denormalise', DENORMALISE_MODES)
         check_range(self.n_slots, 'n_slots', 1)
         if self.periodicity and not self._periodicity_applies:
-            raise ValueError(f"periodicity: expected False with denormalise='level' or use_calendar=False (it scales "
+            raise ValueError(f"periodicity: expected False with denormalise in {LEVEL_MODES} or use_calendar=False (it scales "
                              f"h-bar sums and reads the bars' time of day), got True with denormalise={self.denormalise!r}, "
                              f"use_calendar={self.use_calendar}")
         if list(self.quantiles) != sorted(self.quantiles) or not all(0 < q < 1 for q in self.quantiles):
@@ -64,7 +66,7 @@ class MIGTConfig:
         if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
 
     @property
-    def _periodicity_applies(self) -> bool: return self.use_calendar and self.denormalise != 'level'
+    def _periodicity_applies(self) -> bool: return self.use_calendar and self.denormalise not in LEVEL_MODES
 
     @property
     def uses_periodicity(self) -> bool:
@@ -116,12 +118,16 @@ class GatedInstanceNorm(nn.Module):
     def denormalise(self, q: Tensor, stats: tuple[Tensor, Tensor], variable: int,
                     horizons: Tensor | None = None,   # (H,) with q (B, H, Q): the targets are sums of h values
                     mode: str = 'level',              # 'level', 'increments' or 'random_walk' (see DENORMALISE_MODES)
-                    factor: Tensor | None = None) -> Tensor:  # (B, H) extra scale per horizon (intraday periodicity)
-        "Map predictions in normalised units of `variable` back to its scale: loc + s q, s sqrt(h) q, or h loc + s sqrt(h) q."
+                    factor: Tensor | None = None,     # (B, H) extra scale per horizon (intraday periodicity)
+                    anchor: Tensor | None = None) -> Tensor:  # (B,) the variable's last observed value ('last_value')
+        "Map predictions in normalised units of `variable` back to its scale: loc + s q, last + s q, s sqrt(h) q, or h loc + s sqrt(h) q."
         mu, sigma = stats
         g = self.gate[variable]
         shape = (-1,) + (1,) * (q.ndim - 1)
         scale = (g * sigma[:, variable] + (1 - g) * self.global_std[variable]).view(shape)
+        if mode == 'last_value':
+            if anchor is None: raise ValueError("anchor: expected the last observed values (B,) with mode='last_value'")
+            return anchor.to(q.dtype).view(shape) + scale * q
         if mode == 'level' or horizons is None:
             return (g * mu[:, variable] + (1 - g) * self.global_mean[variable]).view(shape) + scale * q
         h = horizons.to(q.dtype).view(1, -1, *(1,) * (q.ndim - 2))
@@ -226,6 +232,8 @@ class MIGT_TVDT(nn.Module):
         self.var_weight = nn.Parameter(torch.randn(c.n_variables, c.d_model) * 0.02)   # w_v
         self.var_bias = nn.Parameter(torch.zeros(c.n_variables, c.d_model))            # b_v (also the variable's identity)
         self.calendar = CalendarEncoding(c.d_model) if c.use_calendar else None
+        # without it, attention over a window is blind to order: a bar 1 step old and one 40 steps old look alike
+        self.position = nn.Parameter(torch.zeros(c.max_bars, c.d_model)) if c.positions else None   # zero: starts as without
         enc = lambda n: TransformerEncoder(input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=n,
                                            d_ff=c.d_ff, dropout=c.dropout, kernel=c.kernel,
                                            ffn='mlp', activation='gelu', positional=None,
@@ -258,6 +266,7 @@ class MIGT_TVDT(nn.Module):
         xn, stats = self.norm(x, padding_mask)                              # (B, T, V)
         h = xn[..., None] * self.var_weight + self.var_bias                 # (B, T, V, D)
         if self.calendar is not None: h = h + self.calendar(calendar)[:, :, None].to(h.dtype)
+        if self.position is not None: h = h + self.position[:T].flip(0)[:, None].to(h.dtype)   # row 0 = the last bar
         ht = h.permute(0, 2, 1, 3).reshape(B * V, T, -1)                    # (B, T, V, D) -> (B*V, T, D)
         pm_t = padding_mask.repeat_interleave(V, 0)                         # (B*V, T)
         t_out = self.temporal(ht, padding_mask=pm_t, need_weights=need_weights)
@@ -268,8 +277,15 @@ class MIGT_TVDT(nn.Module):
         ctx = self.var_pool(per_var)                                        # (B, D)
         qn = self.heads(ctx)                                                # (B, H, Q) normalised units
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
-        q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps, c.denormalise, rho)
+        q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps, c.denormalise, rho, self._anchor(x, padding_mask))
         return MIGTOutput(q, qn, t_out.aux_loss + v_out.aux_loss, t_out.weights, v_out.weights)
+
+    def _anchor(self, x: Tensor, padding_mask: Tensor) -> Tensor | None:
+        "The target variable's value at each window's last real bar (B,), for the 'last_value' mode."
+        if self.config.denormalise != 'last_value': return None
+        T = x.shape[1]
+        last = (padding_mask * torch.arange(1, T + 1, device=x.device)).argmax(1)      # (B,) index of the last real bar
+        return upcast(x[torch.arange(len(x), device=x.device), last, self.config.target_variable])
 
     @torch.no_grad()
     def normalise_target(self, x: Tensor, padding_mask: Tensor, calendar: Tensor | None, y: Tensor) -> Tensor:
@@ -277,7 +293,8 @@ class MIGT_TVDT(nn.Module):
         c = self.config
         _, stats = self.norm(torch.where(padding_mask[..., None], x, torch.zeros_like(x)), padding_mask)
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
+        anchor = self._anchor(torch.where(padding_mask[..., None], x, torch.zeros_like(x)), padding_mask)
         d = lambda v: self.norm.denormalise(torch.full((len(x), len(c.horizons), 1), v, device=x.device), stats,
-                                            c.target_variable, self.horizon_steps, c.denormalise, rho)[..., 0]
+                                            c.target_variable, self.horizon_steps, c.denormalise, rho, anchor)[..., 0]
         lo = d(0.0)
         return (y - lo) / (d(1.0) - lo)
