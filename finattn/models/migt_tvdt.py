@@ -45,7 +45,7 @@ class MIGTConfig:
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
-    positions: bool = False                      # add a learned embedding of each bar's distance from the window's end
+    positions: bool | None = None                # a learned embedding of each bar's distance from the window's end; None: for level targets
     use_gradient_checkpointing: bool = False
 
     def __post_init__(self):
@@ -67,6 +67,11 @@ class MIGTConfig:
 
     @property
     def _periodicity_applies(self) -> bool: return self.use_calendar and self.denormalise not in LEVEL_MODES
+
+    @property
+    def uses_positions(self) -> bool:
+        "Whether bars carry learned positions: as set, or (None) for level targets, where order carries the signal."
+        return self.denormalise in LEVEL_MODES if self.positions is None else self.positions
 
     @property
     def uses_periodicity(self) -> bool:
@@ -233,7 +238,7 @@ class MIGT_TVDT(nn.Module):
         self.var_bias = nn.Parameter(torch.zeros(c.n_variables, c.d_model))            # b_v (also the variable's identity)
         self.calendar = CalendarEncoding(c.d_model) if c.use_calendar else None
         # without it, attention over a window is blind to order: a bar 1 step old and one 40 steps old look alike
-        self.position = nn.Parameter(torch.zeros(c.max_bars, c.d_model)) if c.positions else None   # zero: starts as without
+        self.position = nn.Parameter(torch.zeros(c.max_bars, c.d_model)) if c.uses_positions else None   # zero: starts as without
         enc = lambda n: TransformerEncoder(input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=n,
                                            d_ff=c.d_ff, dropout=c.dropout, kernel=c.kernel,
                                            ffn='mlp', activation='gelu', positional=None,
