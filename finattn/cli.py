@@ -262,7 +262,8 @@ def cmd_walk_forward(args) -> int:
     table, folds = wf.table(), wf.fold_summary()
     table.to_csv(out/'walk_forward_table.csv', index=False); wf.folds.to_csv(out/'walk_forward_folds.csv', index=False)
     print(f"\n{spec.name}: {args.folds} folds x {len(seeds)} seeds, pooled test samples; model_ratio = the model's "
-          f"{wf.score_name} / the method's; statistic, p_value: paired test of the model against the method (HAC); "
+          f"{wf.score_name} / the method's; statistic, p_value: paired test of the model against the method "
+          f"({'block bootstrap' if wf.labels is not None else 'HAC'}); "
           f"written to {out}:")
     _print_metrics(table)
     print("\nmean ± std over folds:")

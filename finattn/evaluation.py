@@ -206,7 +206,9 @@ class WalkForward:
 
     def fold_summary(self, metrics=None) -> pd.DataFrame:
         "Mean and std over folds and seeds of each method's metrics, as 'mean ± std' strings."
-        metrics = [c for c in self.folds.columns if c not in ('fold', 'seed', 'method', 'test_start')] if metrics is None else list(metrics)
+        if metrics is None:            # every numeric column but the keys (dates and labels are not averaged)
+            metrics = [c for c in self.folds.select_dtypes('number').columns if c not in ('fold', 'seed')]
+        metrics = list(metrics)
         per_fold = self.folds.groupby(['method', 'fold'], sort=False)[metrics].mean()   # seeds averaged within a fold
         g = per_fold.groupby(level='method', sort=False)
         mean, std = g.mean(), g.std(ddof=1).fillna(0.0)
