@@ -6,7 +6,7 @@
 from __future__ import annotations
 import csv, json, math, os, random, re, sys, time, warnings
 from contextlib import nullcontext
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -40,6 +40,7 @@ class TrainConfig:
     eps: float = 1e-8                # AdamW's denominator epsilon
     weight_decay: float = 0.01       # decoupled weight decay on weight matrices (see `param_groups`)
     no_decay: tuple[str, ...] = ('gate',)  # regexes: parameters whose dotted name matches get no weight decay
+    lr_scale: dict = field(default_factory=dict)  # {regex: factor}: matching parameters train at factor x lr (first match)
     schedule: str = 'cosine'         # 'cosine' | 'onecycle' | 'constant'
     warmup_frac: float = 0.05        # fraction of all optimiser steps spent warming up
     min_lr_ratio: float = 0.1        # final learning rate / lr ('cosine' and 'onecycle')
@@ -87,18 +88,25 @@ def param_groups(
     model: nn.Module,
     weight_decay: float,                 # the decay of the first group
     no_decay: Sequence[str] = ('gate',), # regexes searched in each parameter's dotted name
+    lr_scale: dict | None = None,        # {regex: factor}: a group of its own at factor x lr (the first matching regex)
+    lr: float | None = None,             # the base learning rate (needed with lr_scale)
 ) -> list[dict]:
-    "AdamW parameter groups: [weight matrices with `weight_decay`, everything else with 0]; each lists its 'names'."
+    "AdamW parameter groups: [weight matrices with `weight_decay`, everything else with 0], then the `lr_scale` groups; each lists its 'names'."
     patterns = [re.compile(p) for p in no_decay]
-    groups, seen = ({}, {}), set()
+    scaled = [(re.compile(p), float(f)) for p, f in (lr_scale or {}).items()]
+    for (r, f) in scaled: check_range(f, f'lr_scale[{r.pattern!r}]', 0, low_inclusive=False)
+    if scaled and lr is None: raise ValueError("lr: expected the base learning rate with lr_scale, got None")
+    groups, seen = {}, set()
     for mname, module in model.named_modules():
         for pname, p in module.named_parameters(prefix=mname, recurse=False):
             if not p.requires_grad or id(p) in seen: continue
             seen.add(id(p))
             skip = p.ndim < 2 or _is_no_decay_module(module) or any(r.search(pname) for r in patterns)
-            groups[skip][pname] = p
-    return [{'params': list(g.values()), 'names': list(g), 'weight_decay': wd}
-            for g, wd in zip(groups, (weight_decay, 0.0)) if g]
+            factor = next((f for r, f in scaled if r.search(pname)), None)
+            groups.setdefault((factor, skip), {})[pname] = p
+    keys = [(None, False), (None, True)] + sorted(k for k in groups if k[0] is not None)
+    return [{'params': list(groups[k].values()), 'names': list(groups[k]), 'weight_decay': 0.0 if k[1] else weight_decay,
+             **({'lr': lr * k[0]} if k[0] is not None else {})} for k in keys if k in groups]
 
 # %% ../nbs/30_train.ipynb #950d6ea4
 @dataclass
@@ -291,7 +299,7 @@ class Trainer:
         self.extra_state_fn, self.callbacks = extra_state_fn, list(callbacks)
         trainable = [p for p in model.parameters() if p.requires_grad]
         fused = bool(trainable) and all(p.is_floating_point() and p.device.type in ('cpu', 'cuda') for p in trainable)
-        self.optimizer = torch.optim.AdamW(param_groups(model, c.weight_decay, c.no_decay), lr=c.lr, betas=c.betas, eps=c.eps,
+        self.optimizer = torch.optim.AdamW(param_groups(model, c.weight_decay, c.no_decay, c.lr_scale, c.lr), lr=c.lr, betas=c.betas, eps=c.eps,
                                            fused=fused)   # one kernel over all tensors: a 19.6M-parameter step 78 -> 11 ms on one CPU core
         self.scaler = grad_scaler(self.device, c.precision)
         net = model

@@ -28,10 +28,10 @@ from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..evaluation import WalkForward
 
 # %% auto #0
-__all__ = ['PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel', 'panel_dataset',
-           'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast', 'ridge_forecast', 'baseline_metrics',
-           'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset', 'load_panel', 'PanelOptions',
-           'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
+__all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel',
+           'panel_dataset', 'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast', 'ridge_forecast',
+           'baseline_metrics', 'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset', 'load_panel',
+           'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #2336ac4e
 @dataclass
@@ -129,6 +129,8 @@ def forecast_metrics(pred: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, la
         res[l] = row
     return res
 
+GATE_LR_SCALE = 30.0   # the gate logits' learning rate / the model's: a logit must travel ~4 units to close a gate
+
 def fit_multi_asset(
     data: PanelData,
     config: MultiAssetConfig,
@@ -138,7 +140,7 @@ def fit_multi_asset(
     "Train a ranking transformer on `data.split.train`, selecting by validation IC on `data.split.val`."
     config = replace(config, n_features=len(data.feature_names), lags=data.lags, horizon=data.horizon)
     tc = train_config or TrainConfig(epochs=5, lr=1e-4, weight_decay=1e-4, warmup_frac=0.05, grad_clip=1.0,
-                                     precision='bf16', monitor='val_ic', mode='max')
+                                     precision='bf16', monitor='val_ic', mode='max', lr_scale={'gate_logit': GATE_LR_SCALE})
     seed_everything(tc.seed)
     model = MultiAssetTransformer(config)
     train_ds = panel_dataset(data, data.split.train, config.seq_len)
@@ -474,5 +476,5 @@ MULTI_ASSET_SPEC = register(ModelSpec(
                        'pred': {0: 'batch', 1: 'assets'}, 'score': {0: 'batch', 1: 'assets'}}, check_sizes={'n_assets': 9}),
     describe=_describe, metadata=_metadata, plots=_plots,
     train_defaults={'epochs': 1, 'lr': 1e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
-                    'precision': 'bf16', 'monitor': 'val_ic', 'mode': 'max'},
+                    'precision': 'bf16', 'monitor': 'val_ic', 'mode': 'max', 'lr_scale': {'gate_logit': GATE_LR_SCALE}},
     profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}, walk_forward=_walk_forward))
