@@ -136,8 +136,10 @@ def pinball_loss(
     target: Tensor,                  # (...) realised values
     quantiles: Sequence[float] | Tensor, # (Q,) levels tau in (0, 1)
     mask: Tensor | None = None,      # bool, broadcastable to target's shape, True = real
-) -> Tensor:                         # () mean of rho_tau(y - q_tau) over real entries and levels; 0 if none is real
-    "The pinball (quantile) loss, averaged over the real entries and the quantile levels."
+    reduction: str = 'mean',         # 'mean': one number; 'none': target's shape, each entry's loss averaged over the levels
+) -> Tensor:                         # () mean of rho_tau(y - q_tau) over real entries and levels (0 if none is real), or (...)
+    "The pinball (quantile) loss, averaged over the real entries and the quantile levels (or per entry, 0 where masked)."
+    check_option(reduction, 'reduction', ('mean', 'none'))
     check_tensor(pred, 'pred', dtype='float', finite=False)
     if pred.ndim < 1: raise ValueError(f"pred: expected shape (..., Q), got {tuple(pred.shape)}")
     check_tensor(target, 'target', tuple(pred.shape[:-1]), dtype='float', finite=False)
@@ -150,8 +152,9 @@ def pinball_loss(
     _check_valid_finite(pred, m[..., None], 'pred'); _check_valid_finite(target, m, 'target')
     u = torch.where(m[..., None], upcast(target)[..., None] - upcast(pred), 0.0)   # (..., Q)
     tau = tau.to(u.dtype)
-    loss = torch.maximum(tau * u, (tau - 1) * u)
-    return (loss * m[..., None]).sum() / (m.sum() * len(tau)).clamp(min=1)
+    loss = torch.maximum(tau * u, (tau - 1) * u)                                     # 0 where masked (u = 0)
+    if reduction == 'none': return loss.mean(-1)
+    return loss.sum() / (m.sum() * len(tau)).clamp(min=1)
 
 # %% ../nbs/05_losses.ipynb #1f397c88
 def binary_focal_loss(

@@ -300,11 +300,9 @@ def naive_method(data: BarData) -> str:
 
 def per_sample_pinball(q: torch.Tensor, y: torch.Tensor, valid: torch.Tensor, levels) -> np.ndarray:
     "Pinball loss of each window (N,), averaged over its valid horizons and the levels; NaN where none is valid."
-    tau = torch.tensor(levels, dtype=torch.float64)
-    u = y.double()[..., None] - q.double()
-    loss = torch.maximum(tau * u, (tau - 1) * u).mean(-1)                    # (N, n_h)
+    loss = pinball_loss(q.double(), y.double(), levels, valid, reduction='none')     # (N, n_h), 0 where invalid
     n = valid.sum(1)
-    return torch.where(n > 0, (loss * valid).sum(1) / n.clamp(min=1), torch.nan).numpy()
+    return torch.where(n > 0, loss.sum(1) / n.clamp(min=1), torch.nan).numpy()
 
 def evaluate_migt(model: MIGT_TVDT, data: BarData) -> pd.DataFrame:
     "Test metrics of the model and the baselines, one row each."
