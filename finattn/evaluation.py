@@ -14,7 +14,7 @@ from .core import check_range
 
 # %% auto #0
 __all__ = ['PairedTest', 'default_lag', 'long_run_variance', 'paired_test', 'auc', 'paired_bootstrap_auc', 'compare_methods',
-           'compare_auc', 'WalkForward']
+           'compare_auc', 'pool_folds', 'WalkForward']
 
 # %% ../nbs/07_evaluation.ipynb #35854de3
 @dataclass
@@ -186,6 +186,14 @@ def compare_auc(
     return pd.DataFrame(rows)
 
 # %% ../nbs/07_evaluation.ipynb #91074f94
+def pool_folds(
+    per_fold: list,                # (n_k,) score arrays, fold-major: fold 0's runs, then fold 1's, ...
+    runs: int = 1,                 # runs (seeds) per fold
+) -> np.ndarray:                   # (runs, sum n_k): each run's scores over all folds' test samples, in time order
+    "Pool per-fold scores into one row per run, the layout `compare_methods` and `compare_auc` take."
+    if len(per_fold) % runs: raise ValueError(f"per_fold: expected a multiple of runs={runs} arrays, got {len(per_fold)}")
+    return np.stack([np.concatenate(per_fold[j::runs]) for j in range(runs)])
+
 @dataclass
 class WalkForward:
     "A walk-forward evaluation: per-fold metrics and pooled per-sample scores of the model and its baselines."

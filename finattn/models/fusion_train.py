@@ -22,7 +22,7 @@ from ..metrics import precision_recall_f1, roc_auc
 from .fusion import FusionConfig, MultiTaskCrossModalAttention, MultiTaskLoss
 from ..tda import COMPLEXITY_FEATURES, TDAFeaturizer, complexity_features, sliding_windows
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
-from ..evaluation import WalkForward
+from ..evaluation import WalkForward, pool_folds
 from ..train import Trainer, TrainConfig, make_loader
 
 # %% auto #0
@@ -439,8 +439,7 @@ def walk_forward_fusion(
                              'seed': seed, 'method': ft, 'fusion_type': ft, **evaluate_fusion(model, data), 'train_seconds': secs})
                 probs[ft].append(predict_fusion(model, data, data.test)['prob'].numpy())
                 if log: log(str({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()}))
-    n = len(seeds)      # each type's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
-    pooled = {ft: np.stack([np.concatenate(p[j::n]) for j in range(n)]) for ft, p in probs.items()}
+    pooled = {ft: pool_folds(p, len(seeds)) for ft, p in probs.items()}     # each type's list is fold-major
     return WalkForward(pd.DataFrame(rows), pooled, fusion_types[0], lower_is_better=False, score_name='auc',
                        labels=np.concatenate(labels))
 

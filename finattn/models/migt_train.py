@@ -18,7 +18,7 @@ from ..features import INTRADAY_FEATURES, FeatureConfig, drop_warmup, intraday_f
 from ..losses import pinball_loss
 from ..metrics import crossing_rate, crps_from_quantiles, interval_coverage, median_mae
 from .migt_tvdt import LEVEL_MODES, IntradayPeriodicity, MIGTConfig, MIGT_TVDT
-from ..evaluation import WalkForward
+from ..evaluation import WalkForward, pool_folds
 from ..train import Trainer, TrainConfig, make_loader
 from pathlib import Path
 from torch import Tensor, nn
@@ -247,9 +247,13 @@ def linear_quantile_baseline(data: BarData, ends, levels, steps: int = 300, lr: 
 BASELINES = {'rolling_quantiles': rolling_quantile_baseline, 'seasonal_rolling_quantiles': seasonal_quantile_baseline,
              'linear_quantile_regression': linear_quantile_baseline}
 
-def _with_residual_quantiles(data: BarData, ends, levels, point, max_rows: int = 20000) -> torch.Tensor:
+def _training_rows(data: BarData, max_rows: int = 20000) -> np.ndarray:
+    "At most about `max_rows` evenly spaced training window ends (what the level baselines fit on)."
+    return data.train[::max(1, len(data.train) // max_rows)]
+
+def _with_residual_quantiles(data: BarData, ends, levels, point) -> torch.Tensor:
     "Point forecasts (N, n_h) from `point(rows)` plus the empirical quantiles of their training residuals per horizon."
-    tr = data.train[::max(1, len(data.train) // max_rows)]
+    tr = _training_rows(data)
     res = data.targets[tr].double().numpy() - point(tr)                              # (n, n_h)
     ok = data.valid[tr].numpy()
     spread = np.stack([np.quantile(res[ok[:, k], k], levels) if ok[:, k].any() else np.zeros(len(levels))
@@ -274,7 +278,7 @@ def ridge_lookback_baseline(data: BarData, ends, levels, lookback: int = 96, l2:
     y = _target_values(data)
     L = min(lookback, len(y))
     past = lambda rows: np.stack([y[np.maximum(np.asarray(rows) - j, 0)] for j in range(L - 1, -1, -1)], 1)   # (n, L)
-    tr = data.train[::max(1, len(data.train) // 20000)]
+    tr = _training_rows(data)
     X = past(tr) - y[tr, None]
     ok = data.valid[tr].numpy().all(1)
     X, Y = X[ok], data.targets[tr].double().numpy()[ok] - y[tr][ok, None]
@@ -398,9 +402,7 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
             q = cal(q, base_val.get(name))
             rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': name, **quantile_metrics(q, y, v, levels)})
             scores.setdefault(name, []).append(per_sample_pinball(q, y, v, levels))
-    n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
-    pooled = {m: np.stack([np.concatenate(s[j::n]) for j in range(n)]) if m == 'migt_tvdt' else np.concatenate(s)[None]
-              for m, s in scores.items()}
+    pooled = {m: pool_folds(s, len(seeds) if m == 'migt_tvdt' else 1) for m, s in scores.items()}
     return WalkForward(pd.DataFrame(rows), pooled, 'migt_tvdt', naive=naive_method(data),
                        horizon=max(config.horizons), score_name='pinball')
 
@@ -421,11 +423,11 @@ class BarOptions:
         check_range(self.val_frac, 'val_frac', 0, 1, False, False); check_range(self.test_frac, 'test_frac', 0, 1, False, False)
         check_range(self.stride, 'stride', 1); check_range(self.batch_size, 'batch_size', 1)
 
-def _series(s, frame=None) -> BarData:
+def _series(s) -> BarData:
     "The run's data without blocks: intraday features of OHLCV bars, or (with a target column) any numeric series."
     o = s.data
-    if o.target is None: return bar_data(frame if frame is not None else load_bars(o.data, o.max_bars), s.model.horizons)
-    if frame is None: frame = load_bars(None, o.max_bars) if o.data is None else load_series(o.data)
+    if o.target is None: return bar_data(load_bars(o.data, o.max_bars), s.model.horizons)
+    frame = load_bars(None, o.max_bars) if o.data is None else load_series(o.data)
     return series_data(frame.iloc[-o.max_bars:] if o.max_bars else frame, o.target, s.model.horizons)
 
 def _config(data: BarData, config: MIGTConfig) -> MIGTConfig:

@@ -296,9 +296,10 @@ class MIGT_TVDT(nn.Module):
     def normalise_target(self, x: Tensor, padding_mask: Tensor, calendar: Tensor | None, y: Tensor) -> Tensor:
         "Targets y (B, H) in the heads' units: the inverse of the de-normalisation (an increasing affine map per horizon)."
         c = self.config
-        _, stats = self.norm(torch.where(padding_mask[..., None], x, torch.zeros_like(x)), padding_mask)
+        x = torch.where(padding_mask[..., None], x, torch.zeros_like(x))   # padded bars never enter
+        _, stats = self.norm(x, padding_mask)
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
-        anchor = self._anchor(torch.where(padding_mask[..., None], x, torch.zeros_like(x)), padding_mask)
+        anchor = self._anchor(x, padding_mask)
         d = lambda v: self.norm.denormalise(torch.full((len(x), len(c.horizons), 1), v, device=x.device), stats,
                                             c.target_variable, self.horizon_steps, c.denormalise, rho, anchor)[..., 0]
         lo = d(0.0)

@@ -25,7 +25,7 @@ from ..panel_features import panel_features, prescreen
 from ..train import Trainer, TrainConfig, dist_info
 from ..data import load_builtin, load_daily_panel, panel_to_array
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
-from ..evaluation import WalkForward
+from ..evaluation import WalkForward, pool_folds
 
 # %% auto #0
 __all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel',
@@ -293,9 +293,7 @@ def walk_forward_multi_asset(
         if len(runs) > 1: record(k, -1, start, 'transformer_ensemble', data, split, torch.stack(runs).mean(0))
         record(k, -1, start, 'momentum_12_1', data, split, momentum_forecast(data))
         record(k, -1, start, 'ridge', data, split, ridge_forecast(data))
-    n = len(seeds)      # the model's list is fold-major (fold 0 seeds, fold 1 seeds, ...): pool each seed over folds
-    pooled = {m: np.stack([np.concatenate(s[j::n]) for j in range(n)]) if m == 'transformer' else np.concatenate(s)[None]
-              for m, s in scores.items()}
+    pooled = {m: pool_folds(s, len(seeds) if m == 'transformer' else 1) for m, s in scores.items()}
     return WalkForward(pd.DataFrame(rows), pooled, 'transformer', lower_is_better=False, horizon=config.horizon, score_name='ic')
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #8b9b640e
