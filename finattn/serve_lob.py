@@ -52,6 +52,7 @@ class NextEventsRequest(BaseModel):
     top_k: int | None = Field(None, ge=1)
     top_p: float | None = Field(None, gt=0, le=1)
     greedy: bool = False
+    constrained: bool = Field(True, description="draw only events that can happen on the book (finattn.lob.BookConstraint)")
     seed: int | None = Field(None, ge=0, lt=2**63)
     regime: int | None = Field(None, ge=0, description="market regime, required by a ConditionalLOBTransformer")
 
@@ -111,7 +112,7 @@ def next_events(
     req: NextEventsRequest,
 ) -> dict:  # events (decoded), tokens, token_names, prompt_tokens, dropped_tokens, replay
     "Tokenise the request's events, generate a continuation with the KV cache, decode it and replay it on the book."
-    from finattn.lob import replay_events
+    from finattn.lob import BookConstraint, replay_events
     from finattn.models.lob_gpt import ConditionalLOBTransformer, generate
     conditional = isinstance(model, ConditionalLOBTransformer)
     if conditional and req.regime is None: raise ValueError("regime: this model is conditioned on a market regime; pass regime")
@@ -127,11 +128,13 @@ def next_events(
     cond = {'regime': torch.tensor([req.regime])} if conditional else {}
     dev = next(model.parameters()).device
     out = generate(model, torch.as_tensor(ids)[None].to(dev), req.max_new_tokens, temperature=req.temperature, top_k=req.top_k,
-                   top_p=req.top_p, greedy=req.greedy, generator=g, **cond)
+                   top_p=req.top_p, greedy=req.greedy, generator=g,
+                   constraint=BookConstraint(tokenizer, [book]) if req.constrained else None, **cond)
     new = out.tokens[0, len(ids):].cpu().numpy()
     n = _whole_events(tokenizer, new)
     events = tokenizer.decode(new[:5 * n])
     replay = replay_events(events, book, tokenizer.tick)
+    replay['verdict'] = replay['verdict'].tolist()                      # per event: 1 valid, 0 unverifiable, -1 invalid
     times = req.events[-1].time + events['dt'].fillna(0.0).cumsum()     # seconds after midnight, from the last input event
     records = json.loads(events.assign(time=times).to_json(orient='records', double_precision=9))
     vocab = tokenizer.vocab

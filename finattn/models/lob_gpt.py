@@ -350,6 +350,7 @@ def generate(
     greedy: bool = False,              # argmax instead of sampling
     use_cache: bool = True,            # decode with the key/value cache (else a full forward per token)
     generator: torch.Generator | None = None,
+    constraint=None,                   # e.g. `finattn.lob.BookConstraint`: .allowed() -> (B, V) bool, .advance(tokens (B,))
     **cond,                            # regime (B,), time_of_day (B,), day_of_week (B,)
 ) -> GenerationOutput:
     "Sample a continuation of `prompt` token by token, with or without the key/value cache."
@@ -382,7 +383,11 @@ def generate(
                 logits = model(tokens, padding_mask=pm, **cond).logits
             last = logits[:, -1].float()
             steps.append(last)
+            if constraint is not None:               # tokens that cannot come next get no probability
+                allowed = torch.as_tensor(constraint.allowed(), device=last.device)
+                last = last.masked_fill(~allowed, float('-inf'))
             tokens = torch.cat([tokens, _next_token(last, temperature, top_k, top_p, greedy, generator)], 1)
+            if constraint is not None: constraint.advance(tokens[:, -1])
     finally:
         model.train(was_training)
         torch.set_grad_enabled(grad)

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 from ..core import check_option, check_range, config_to_dict, seed_everything
 from ..data import LobsterDay, load_lobster
-from ..lob import LOBTokenizer, relative_events, replay_events, simulate_lobster
+from ..lob import BookConstraint, LOBTokenizer, relative_events, replay_events, simulate_lobster
 from .lob_gpt import ConditionalLOBTransformer, LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..train import Trainer, TrainConfig, load_checkpoint, make_loader
@@ -302,12 +302,14 @@ class GenerationReport:
     real_mid: np.ndarray         # (n, H + 1) the real mid from the prompt's end on
     mids: dict                   # method -> (n, H + 1) replayed mid paths
     events: dict                 # method -> list of n decoded continuations
-def _sample_ngram(lp: torch.Tensor, last: torch.Tensor, n: int, g: torch.Generator) -> torch.Tensor:
-    "n tokens per row from a unigram (V,) or a bigram (V, V) chain started at `last` (B,)."
+def _sample_ngram(lp: torch.Tensor, last: torch.Tensor, n: int, g: torch.Generator, constraint=None) -> torch.Tensor:
+    "n tokens per row from a unigram (V,) or a bigram (V, V) chain started at `last` (B,), under `constraint` if given."
     out, prev = [], last
     for _ in range(n):
-        p = (lp if lp.ndim == 1 else lp[prev]).exp().float()
-        prev = torch.multinomial(p.expand(len(last), -1), 1, generator=g)[:, 0]
+        p = (lp if lp.ndim == 1 else lp[prev]).exp().float().expand(len(last), -1)
+        if constraint is not None: p = p * torch.as_tensor(constraint.allowed())
+        prev = torch.multinomial(p, 1, generator=g)[:, 0]
+        if constraint is not None: constraint.advance(prev)
         out.append(prev)
     return torch.stack(out, 1)
 @torch.no_grad()
@@ -321,6 +323,7 @@ def generation_metrics(
     top_k: int | None = None,
     top_p: float | None = None,
     seed: int = 0,
+    constrained: bool = True,         # every sampler draws under `BookConstraint` (the grammar and the book)
 ) -> GenerationReport:
     "Share of valid generated events and mid-price direction accuracy over the next H events: model, unigram, bigram, real."
     check_range(n_prompts, 'n_prompts', 1); check_range(prompt_events, 'prompt_events', 1); check_range(horizon_events, 'horizon_events', 1)
@@ -334,14 +337,15 @@ def generation_metrics(
     prompts = torch.stack([data.tokens[E * (k - P):E * k] for k in ks])
     g = torch.Generator().manual_seed(seed)
     dev = next(model.parameters()).device
+    books = [data.book.iloc[k - 1] for k in ks]
+    rules = (lambda: BookConstraint(tk, books)) if constrained else (lambda: None)
     out = generate(model, prompts.to(dev), E * H, temperature=temperature, top_k=top_k, top_p=top_p,
-                   generator=torch.Generator(device=dev).manual_seed(seed)).tokens[:, E * P:].cpu()
+                   generator=torch.Generator(device=dev).manual_seed(seed), constraint=rules()).tokens[:, E * P:].cpu()
     ta, tb = data.splits['train']
     train_tokens = data.tokens[E * ta:E * tb]
     cont = {'lob_gpt': out,
-            'unigram': _sample_ngram(ngram_log_probs(train_tokens, V, 1), prompts[:, -1], E * H, g),
-            'bigram': _sample_ngram(ngram_log_probs(train_tokens, V, 2), prompts[:, -1], E * H, g)}
-    books = [data.book.iloc[k - 1] for k in ks]
+            'unigram': _sample_ngram(ngram_log_probs(train_tokens, V, 1), prompts[:, -1], E * H, g, rules()),
+            'bigram': _sample_ngram(ngram_log_probs(train_tokens, V, 2), prompts[:, -1], E * H, g, rules())}
     bq = data.book[['ask_price_1', 'bid_price_1']].to_numpy(np.float64)
     real_mid = np.stack([bq[k - 1:k + H].mean(1) for k in ks])
     real_dir = price_direction(real_mid[:, 0], real_mid[:, -1])
@@ -367,11 +371,12 @@ def evaluate_lob_gpt(
     n_prompts: int = 64, prompt_events: int = 16, horizon_events: int = 8,
     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
     seed: int = 0,
+    constrained: bool = True,         # sample under `BookConstraint`
 ) -> pd.DataFrame:                    # index lob_gpt, unigram, bigram, real; token and generation metrics as columns
     "The metrics table: perplexity and accuracies on the same targets, generation validity and direction accuracy."
     t = token_metrics(model, data, split, objective, max_windows, seed=seed)
     if objective == 'mlm': return t          # a masked-token model is not a sampler: no generation metrics
-    g = generation_metrics(model, data, split, n_prompts, prompt_events, horizon_events, temperature, top_k, top_p, seed)
+    g = generation_metrics(model, data, split, n_prompts, prompt_events, horizon_events, temperature, top_k, top_p, seed, constrained)
     return t.join(g.table, how='outer').loc[['lob_gpt', 'unigram', 'bigram', 'real']]
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b4333ff6
@@ -393,6 +398,7 @@ class LOBOptions:
     n_prompts: int = 64              # generation metrics: test prompts, their events, events generated
     prompt_events: int = 16
     horizon_events: int = 8
+    constrained: bool = True         # generate under the event grammar and the book's state (`BookConstraint`)
 
     def __post_init__(self):
         check_range(self.sim_events, 'sim_events', 100); check_option(self.objective, 'objective', tuple(OBJECTIVES))
@@ -430,7 +436,8 @@ def _fit(data: LOBData, s, out_dir) -> TrainResult:
 def _evaluate(model, data: LOBData, s) -> tuple[pd.DataFrame, dict]:
     o = s.data
     table = evaluate_lob_gpt(model, data, objective=o.objective, max_windows=o.max_eval_windows, n_prompts=o.n_prompts,
-                             prompt_events=o.prompt_events, horizon_events=o.horizon_events, seed=s.train.seed)
+                             prompt_events=o.prompt_events, horizon_events=o.horizon_events, seed=s.train.seed,
+                             constrained=o.constrained)
     return table.reset_index(), {'objective': o.objective, 'n_events': len(data.events),
                                  'splits': {k: list(v) for k, v in data.splits.items()}}
 
