@@ -13,7 +13,8 @@ COMPARISONS = {   # name -> module; run in this order, each in this one process
     'tda': 'TDAFeaturizer vs plain gudhi (and giotto-ph when installed)',
     'features': 'intraday features vs TA-Lib and ta on 1M bars',
     'metrics': 'spearman_ic + ic_summary vs pandas groupby + scipy',
-    'lob': 'LOBTokenizer.encode on a LOBSTER day',
+    'lob': 'LOBTokenizer.encode on a LOBSTER day; sampling under BookConstraint vs unconstrained',
+    'charlm': 'the LOB GPT decoder as a character LM vs a plain nn.TransformerEncoder GPT (validation loss)',
 }
 RESULTS = Path(__file__).parent / 'results'
 

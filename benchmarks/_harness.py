@@ -21,7 +21,7 @@ class Context:
         return self.reps if self.reps is not None else (2 if self.quick else default)
 
 
-LOWER_IS_BETTER = ('ms', 's', 'MiB')   # metrics where a smaller number wins; the rest are throughputs
+LOWER_IS_BETTER = ('ms', 's', 'MiB', 'nats')   # metrics where a smaller number wins; the rest are throughputs
 
 
 @dataclass

@@ -585,13 +585,24 @@ def write_lobster(
 _REASONS = ['missing_field', 'bad_size', 'no_reference', 'crossing_submission', 'cancel_without_volume',
             'cancel_exceeds_volume', 'execution_not_at_best', 'execution_exceeds_volume', 'hidden_outside_quotes']
 
+def _render(vol, keys, front, levels: int) -> list:
+    "A replayed book as one LOBSTER row (dollars): empty levels NaN / 0, levels beyond what is known NaN / NaN."
+    row = []
+    for j in range(levels):
+        for s in (0, 1):
+            if j < len(keys[s]): row += [(1, -1)[s] * keys[s][j] / _PRICE_SCALE, vol[s][keys[s][j]]]
+            else: row += [np.nan, 0.0 if front[s] == _FAR else np.nan]
+    return row
+
 def replay_events(
     events: pd.DataFrame,             # event_type, direction, price_ticks, size (e.g. `LOBTokenizer.decode`); price_overflow optional
     book: pd.Series | None = None,    # the book before the first event, LOBSTER layout; None = empty
     tick: float = 0.01,               # the price grid, dollars
-) -> dict:  # n_events, valid, invalid, unverifiable, share_valid, reasons {reason: count}, verdict (n,) int8: 1 valid, 0 unverifiable, -1 invalid
-    "Replay relative events into a book; count the valid, invalid (by reason) and unverifiable ones."
+    levels: int | None = None,        # also return the replayed book after each event, this many levels
+) -> dict:  # n_events, valid, invalid, unverifiable, share_valid, reasons {reason: count}, verdict (n,) int8, [books (n, 4 levels)]
+    "Replay relative events into a book; count the valid, invalid (by reason) and unverifiable ones (verdict 1, -1, 0)."
     check_range(tick, 'tick', 0, low_inclusive=False)
+    if levels is not None: check_range(levels, 'levels', 1)
     need = {'event_type', 'direction', 'price_ticks', 'size'} - set(events.columns)
     if need: raise ValueError(f"events: missing columns {sorted(need)}")
     num = lambda c: events[c].astype('Float64').to_numpy('float64', na_value=np.nan)
@@ -604,126 +615,144 @@ def replay_events(
         for s in (0, 1):
             lv, front[s] = _side_levels(row, s)
             vol[s], keys[s] = dict(lv), [q for q, _ in lv]
-    reasons = dict.fromkeys(_REASONS, 0)
-    verdict = np.full(len(et), -1, np.int8)
-    for i in range(len(et)):
+
+    def judge(i) -> int | str:    # 1 valid (applied), 0 unverifiable, or why it is invalid
         t = et[i]
-        if t == 7: verdict[i] = 1; continue
-        if np.isnan(t) or np.isnan(dr[i]) or np.isnan(rel[i]) or np.isnan(sz[i]) or t not in (1, 2, 3, 4, 5):
-            reasons['missing_field'] += 1; continue
-        if sz[i] <= 0: reasons['bad_size'] += 1; continue
+        if t == 7: return 1
+        if np.isnan(t) or np.isnan(dr[i]) or np.isnan(rel[i]) or np.isnan(sz[i]) or t not in (1, 2, 3, 4, 5): return 'missing_field'
+        if sz[i] <= 0: return 'bad_size'
         s, q = (0 if dr[i] < 0 else 1), int(sz[i])
         o = 1 - s
         if keys[s]: ref = keys[s][0]
         elif keys[o]: ref = -keys[o][0] + tk                 # own side empty: one tick beyond the opposite quote, in own keys
-        else: reasons['no_reference'] += 1; continue
+        else: return 'no_reference'
         key = ref - int(rel[i]) * tk
         price = (1, -1)[s] * key
         opp = (1, -1)[o] * keys[o][0] if keys[o] else None   # the opposite best price
         crosses = opp is not None and (price >= opp if s == 1 else price <= opp)
         v, k = vol[s], keys[s]
         if t == 1:
-            if price <= 0 or crosses: reasons['crossing_submission'] += 1; continue
-            verdict[i] = 1
+            if price <= 0 or crosses: return 'crossing_submission'
             if key <= front[s]:
                 if key in v: v[key] += q
                 else: v[key] = q; insort(k, key)
-            continue
+            return 1
         if t == 5:
             bid = keys[1][0] * -1 if keys[1] else -np.inf; ask = keys[0][0] if keys[0] else np.inf
-            if bid <= price <= ask: verdict[i] = 1
-            else: reasons['hidden_outside_quotes'] += 1
-            continue
-        if over[i] or key > front[s]: verdict[i] = 0; continue
+            return 1 if bid <= price <= ask else 'hidden_outside_quotes'
+        if over[i] or key > front[s]: return 0
         have = v.get(key, 0)
         if t == 4:
-            if not k or key != k[0]: reasons['execution_not_at_best'] += 1; continue
-            if q > have: reasons['execution_exceeds_volume'] += 1; continue
+            if not k or key != k[0]: return 'execution_not_at_best'
+            if q > have: return 'execution_exceeds_volume'
         else:
-            if have == 0: reasons['cancel_without_volume'] += 1; continue
-            if q > have or (t == 2 and q == have): reasons['cancel_exceeds_volume'] += 1; continue
-        verdict[i] = 1
+            if have == 0: return 'cancel_without_volume'
+            if q > have or (t == 2 and q == have): return 'cancel_exceeds_volume'
         if have == q: del v[key]; k.remove(key)
         else: v[key] = have - q
+        return 1
+
+    reasons = dict.fromkeys(_REASONS, 0)
+    verdict = np.full(len(et), -1, np.int8)
+    books = np.full((len(et), 4 * (levels or 0)), np.nan)
+    for i in range(len(et)):
+        r = judge(i)
+        if isinstance(r, str): reasons[r] += 1
+        else: verdict[i] = r
+        if levels: books[i] = _render(vol, keys, front, levels)
     valid, invalid, unverifiable = int((verdict == 1).sum()), int((verdict == -1).sum()), int((verdict == 0).sum())
-    return {'n_events': len(et), 'valid': valid, 'invalid': invalid, 'unverifiable': unverifiable,
-            'share_valid': valid / max(valid + invalid, 1), 'reasons': reasons, 'verdict': verdict}
+    out = {'n_events': len(et), 'valid': valid, 'invalid': invalid, 'unverifiable': unverifiable,
+           'share_valid': valid / max(valid + invalid, 1), 'reasons': reasons, 'verdict': verdict}
+    if levels: out['books'] = books
+    return out
 
 # %% ../nbs/13_lob.ipynb #bc5d0a02
 class BookConstraint:
     "Which token may come next in generated events: the event grammar and the state of each sequence's simulated book."
     def __init__(self,
         tokenizer: LOBTokenizer,          # the model's fitted tokenizer
-        books: list,                      # (B,) per sequence the book before its first generated event (LOBSTER row) or None (empty)
+        books: list | pd.DataFrame,       # (B,) per sequence the book before its first generated event: LOBSTER rows (None: empty) or a frame
         tick: float | None = None,        # the price grid, dollars (default the tokenizer's)
     ):
         tokenizer._check_fitted()
-        if not isinstance(books, (list, tuple)) or not books: raise ValueError(f"books: expected a non-empty list of book rows, got {type(books).__name__}")
+        if isinstance(books, pd.DataFrame): books = list(_book_ints(books, 'books'))   # one conversion for all rows
+        if not isinstance(books, (list, tuple)) or not len(books): raise ValueError(f"books: expected a non-empty list of book rows or a frame, got {type(books).__name__}")
         self.tk, self.o, self.K = int(round((tick or tokenizer.tick) * _PRICE_SCALE)), tokenizer.offsets, tokenizer.price_range
-        self.V, self.B = self.o['end'], len(books)
+        self.V, self.B, K = self.o['end'], len(books), self.K
         self.size_values = tokenizer.size_values
         self.q = self.size_values.astype(np.int64)               # the size each bucket decodes to (replay reads int(size))
         self.q0 = int(tokenizer._size_bucket(np.array([0.0]))[0])  # a halt's size bucket
-        self.state = []                                          # per sequence: [vol per side, sorted keys per side, frontier per side]
+        self.rel = np.concatenate([np.arange(-K, K + 1), [-K - 1, K + 1]])   # delta of price tokens 0 .. 2K+2 (<-K, >+K last)
+        self.state = []                                          # per sequence: [volume per side, sorted keys per side, frontier per side]
         for b in books:
             vol, keys, front = [{}, {}], [[], []], [_FAR, _FAR]
             if b is not None:
-                row = _book_ints(b, 'books')
+                row = b if isinstance(b, np.ndarray) else _book_ints(b, 'books')
                 for s in (0, 1):
                     lv, front[s] = _side_levels(row, s)
                     vol[s], keys[s] = dict(lv), [k for k, _ in lv]
             self.state.append((vol, keys, front))
+        B = self.B
+        self.ref = np.zeros((B, 2), np.int64); self.has_ref = np.zeros((B, 2), bool)   # each side's reference key
+        self.h = np.zeros((B, 2, len(self.rel)), np.int64)       # volume resting at each price token's key
+        self.front = np.zeros((B, 2), np.int64)
+        self.quote = np.full((B, 2), np.nan)                     # best ask, best bid (integer prices; NaN: none)
+        for i in range(B):
+            for s in (0, 1): self._gather(i, s)
         self.slot = 0                                            # the field of the next token (generation starts on an event boundary)
-        self.ok = np.zeros((self.B, 8, 2, 2 * self.K + 4), bool) # allowed price tokens per type code and side, this event
-        self.have = np.zeros((self.B, 2, 2 * self.K + 4), np.int64)  # volume resting at each price token; -1: unknown
-        self.event = np.zeros((self.B, 5), np.int64)             # this event's field indices so far
+        self.event = np.zeros((B, 5), np.int64)                  # this event's field indices so far
         self._plan()
 
-    def _side(self, vol, keys, front, s):
-        "Allowed price tokens of side s for each of the 8 type codes (8, P), and the volume at each (P,)."
-        K, tk, P, o = self.K, self.tk, 2 * self.K + 4, 1 - s
-        ok, have = np.zeros((8, P), bool), np.zeros(P, np.int64)
-        ok[5:, 2 * K + 3] = True                                     # halts: PRICE_NA
+    def _gather(self, i: int, s: int):
+        "Refresh sequence i's side s: reference key, frontier, best quote and the volume at every price token."
+        vol, keys, front = self.state[i]
+        o, tk = 1 - s, self.tk
+        self.front[i, s] = front[s]
+        self.quote[i, s] = (1, -1)[s] * keys[s][0] if keys[s] else np.nan
         if keys[s]: ref = keys[s][0]
-        elif keys[o]: ref = -keys[o][0] + tk                         # own side empty: one tick beyond the opposite quote
-        else: return ok, have                                        # no reference: only halts
-        rel = np.arange(-K - 1, K + 2)                               # PRICE_-K .. +K, then <-K (-K-1) and >+K (K+1) last
-        rel = np.concatenate([rel[1:-1], rel[[0, -1]]])
-        key = ref - rel * tk                                         # (P-1,) smaller key = better price on both sides
-        price = (1, -1)[s] * key
-        opp = (1, -1)[o] * keys[o][0] if keys[o] else None
-        cross = np.zeros(len(key), bool) if opp is None else (price >= opp if s == 1 else price <= opp)
-        known = key <= front[s]
-        h = np.array([vol[s].get(int(k), 0) for k in key])
-        have[:-1] = np.where(known, h, -1)
-        inner = np.arange(len(key)) < 2 * K + 1                      # not an overflow token
-        ok[0, :-1] = (price > 0) & ~cross                            # submission
-        deep = inner | (np.arange(len(key)) == 2 * K + 1)            # cancellations may use the deep overflow token
-        better = rel > 0                                             # better than the best: never volume there
-        blind = ~known | ~inner                                      # the replay cannot check a cancellation here
-        ok[1, :-1] = deep & ~better & (blind | (h > self.q.min()))   # partial cancellation: leaves volume
-        ok[2, :-1] = deep & ~better & (blind | (h >= self.q.min()))  # full cancellation
-        ok[3, :-1] = (rel == 0) & inner & (~known | (h >= self.q.min()))  # execution at the best
-        bid = -keys[1][0] if keys[1] else -np.inf; ask = keys[0][0] if keys[0] else np.inf
-        ok[4, :-1] = inner & (price >= bid) & (price <= ask)         # hidden execution between the quotes
-        return ok, have
+        elif keys[o]: ref = -keys[o][0] + tk                     # own side empty: one tick beyond the opposite quote
+        else: self.has_ref[i, s] = False; return                 # no reference: only halts
+        self.has_ref[i, s], self.ref[i, s] = True, ref
+        get = vol[s].get
+        self.h[i, s] = [get(ref - r * tk, 0) for r in self.rel.tolist()]
 
     def _plan(self):
-        "This event's allowed prices per (type, side), from each book as it stands."
-        for i, (vol, keys, front) in enumerate(self.state):
-            for s in (0, 1): self.ok[i, :, s], self.have[i, s] = self._side(vol, keys, front, s)
+        "This event's allowed price tokens per sequence, type code and side (B, 8, 2, P), from the books as they stand."
+        K, P, qmin = self.K, 2 * self.K + 4, self.q.min()
+        rel = self.rel[None, None]
+        key = self.ref[:, :, None] - rel * self.tk                              # (B, 2, P-1) smaller key = better price
+        price = np.array([1, -1])[None, :, None] * key
+        ask, bid = self.quote[:, 0, None], self.quote[:, 1, None]
+        cross = np.stack([price[:, 0] <= bid, price[:, 1] >= ask], 1)           # NaN quote: never crosses
+        known = key <= self.front[:, :, None]
+        h = self.h
+        inner = np.arange(P - 1) < 2 * K + 1                                    # not an overflow token
+        deep = inner | (np.arange(P - 1) == 2 * K + 1)                          # cancellations may use the deep overflow token
+        better = rel > 0                                                        # better than the best: never volume there
+        blind = ~known | ~inner                                                 # the replay cannot check a cancellation here
+        ok = np.zeros((self.B, 8, 2, P), bool)
+        ok[:, 5:, :, 2 * K + 3] = True                                          # halts: PRICE_NA, always possible
+        live = self.has_ref[:, :, None]
+        ok[:, 0, :, :-1] = live & (price > 0) & ~cross                          # submission
+        ok[:, 1, :, :-1] = live & deep & ~better & (blind | (h > qmin))         # partial cancellation: leaves volume
+        ok[:, 2, :, :-1] = live & deep & ~better & (blind | (h >= qmin))        # full cancellation
+        ok[:, 3, :, :-1] = live & (rel == 0) & inner & (~known | (h >= qmin))   # execution at the best
+        lo, hi = np.where(np.isnan(bid), -np.inf, bid)[:, None], np.where(np.isnan(ask), np.inf, ask)[:, None]
+        ok[:, 4, :, :-1] = live & inner & (price >= lo) & (price <= hi)         # hidden execution between the quotes
+        self.ok, self.known = ok, known
 
     def allowed(self) -> np.ndarray:  # (B, V) bool
         "The tokens each sequence may draw next."
-        o, out = self.o, np.zeros((self.B, self.V), bool)
+        o, out, rows = self.o, np.zeros((self.B, self.V), bool), np.arange(self.B)
         f = FIELDS[self.slot]
         if f == 'dt': out[:, o['dt']:o['type']] = True
         elif f == 'type': out[:, o['type']:o['side']] = self.ok.any((2, 3))
-        elif f == 'side': out[:, o['side']:o['price']] = self.ok[np.arange(self.B), self.event[:, 1]].any(-1)
-        elif f == 'price': out[:, o['price']:o['size']] = self.ok[np.arange(self.B), self.event[:, 1], self.event[:, 2]]
+        elif f == 'side': out[:, o['side']:o['price']] = self.ok[rows, self.event[:, 1]].any(-1)
+        elif f == 'price': out[:, o['price']:o['size']] = self.ok[rows, self.event[:, 1], self.event[:, 2]]
         else:
-            code, z = self.event[:, 1], self.event[:, 3]
-            have = np.where(z > 2 * self.K, -1, self.have[np.arange(self.B), self.event[:, 2], z])[:, None]  # -1: unchecked
+            code, s, z = self.event[:, 1], self.event[:, 2], self.event[:, 3].clip(max=2 * self.K + 2)
+            checked = self.known[rows, s, z] & (self.event[:, 3] <= 2 * self.K)
+            have = np.where(checked, self.h[rows, s, z], -1)[:, None]          # -1: the replay cannot check it
             q = self.q[None]
             m = np.where((code == 1)[:, None], (have < 0) | (q < have),               # partial cancellation
                 np.where(np.isin(code, (2, 3))[:, None], (have < 0) | (q <= have), True))  # full cancellation, execution
@@ -736,27 +765,26 @@ class BookConstraint:
         "Take each sequence's drawn token (B,); after a size token apply the event to its book (as `replay_events` does)."
         t = np.asarray(tokens.cpu() if isinstance(tokens, torch.Tensor) else tokens, np.int64).reshape(-1)
         if len(t) != self.B: raise ValueError(f"tokens: expected {self.B} tokens (one per sequence), got {len(t)}")
-        lo = self.o[FIELDS[self.slot]]
-        self.event[:, self.slot] = t - lo
+        self.event[:, self.slot] = t - self.o[FIELDS[self.slot]]
         self.slot += 1
         if self.slot < 5: return
-        K, tk = self.K, self.tk
+        K = self.K
         for i, (vol, keys, front) in enumerate(self.state):
             _, code, s, z, b = (int(v) for v in self.event[i])
             if not (0 <= code < 5 and 0 <= s < 2 and 0 <= z < 2 * K + 3 and 0 <= b < len(self.q)) or not self.ok[i, code, s, z]:
                 continue                                             # a halt, or an event drawn outside the mask: no change
-            h, q = int(self.have[i, s, z]), int(self.q[b])
-            if code == 4 or h < 0 or (code > 0 and z > 2 * K): continue   # hidden execution, unknown level: no change
-            rel = z - K if z <= 2 * K else (-K - 1 if z == 2 * K + 1 else K + 1)
-            ref = keys[s][0] if keys[s] else -keys[1 - s][0] + tk
-            key = ref - rel * tk
+            if code == 4 or not self.known[i, s, z] or (code > 0 and z > 2 * K): continue   # hidden, or unknown: no change
+            h, q = int(self.h[i, s, z]), int(self.q[b])
+            key = int(self.ref[i, s]) - int(self.rel[z]) * self.tk
             v, k = vol[s], keys[s]
             if code == 0:
-                if key <= front[s]:
-                    if key in v: v[key] += q
-                    else: v[key] = q; insort(k, key)
+                if key in v: v[key] += q
+                else: v[key] = q; insort(k, key)
             elif q <= h and (code != 1 or q < h):
                 if h == q: del v[key]; k.remove(key)
                 else: v[key] = h - q
+            else: continue
+            self._gather(i, s)
+            if not keys[s] or not keys[1 - s]: self._gather(i, 1 - s)   # the other side's reference may follow this one
         self.slot, self.event[:] = 0, 0
         self._plan()

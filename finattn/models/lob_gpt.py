@@ -43,22 +43,32 @@ class LOBGPTConfig:
     time_of_day: bool = False          # add a time-of-day embedding
     n_time_of_day: int = 390           # time-of-day buckets (390 minutes of a US session; 288 for 5-minute bars of 24 h)
     day_of_week: bool = False          # add a day-of-week embedding (0 = Monday .. 6)
+    embedding_norm: bool = True        # LayerNorm after the summed embeddings (the brief's); the named sizes turn it off
+    init_std: float | None = None      # std of the embeddings and linear weights; None: sqrt(2 / (5 d_model))
     # how it trains (AdamW betas (0.9, 0.95), cosine to 0.1 lr, ...) is a `TrainConfig`: `lob_gpt_train.lob_train_config`
 
     def __post_init__(self):
         for k in ('vocab_size', 'max_len', 'd_model', 'n_layers', 'n_heads', 'n_regimes', 'n_time_of_day'): check_range(getattr(self, k), k, 1)
         if self.d_ff is not None: check_range(self.d_ff, 'd_ff', 1)
+        if self.init_std is not None: check_range(self.init_std, 'init_std', 0, low_inclusive=False)
         check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False); check_range(self.attn_dropout, 'attn_dropout', 0, 1, high_inclusive=False)
         check_option(self.regime_mode, 'regime_mode', ('prefix', 'add'))
 
+    @property
+    def weight_std(self) -> float:
+        "The initial std of embeddings and linear weights: `init_std`, or sqrt(2 / (5 d_model)) (GPT-2's 0.02 at d ~ 1000)."
+        return self.init_std or math.sqrt(2 / (5 * self.d_model))
+
     @classmethod
-    def tiny(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 32, 'n_layers': 2, 'n_heads': 4, 'max_len': 128, 'dropout': 0.0, **kw})
+    def tiny(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 32, 'n_layers': 2, 'n_heads': 4, 'max_len': 128, 'dropout': 0.0, **_LEAN, **kw})
     @classmethod
-    def small(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 512, 'n_layers': 6, 'n_heads': 8, **kw})
+    def small(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 512, 'n_layers': 6, 'n_heads': 8, **_LEAN, **kw})
     @classmethod
-    def base(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 768, 'n_layers': 12, 'n_heads': 12, **kw})
+    def base(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 768, 'n_layers': 12, 'n_heads': 12, **_LEAN, **kw})
     @classmethod
-    def large(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 1024, 'n_layers': 24, 'n_heads': 16, **kw})
+    def large(cls, **kw) -> LOBGPTConfig: return cls(**{'d_model': 1024, 'n_layers': 24, 'n_heads': 16, **_LEAN, **kw})
+
+_LEAN = {'embedding_norm': False}      # the named sizes: no norm on the embeddings (measured better: see "The backbone as a language model")
 
 # %% ../../nbs/23_lob_gpt.ipynb #514b0a27
 @dataclass
@@ -79,15 +89,16 @@ class LOBTransformer(nn.Module):
         self.pos_emb = nn.Embedding(c.max_len, c.d_model)
         self.tod_emb = nn.Embedding(c.n_time_of_day, c.d_model) if c.time_of_day else None
         self.dow_emb = nn.Embedding(7, c.d_model) if c.day_of_week else None
-        self.emb_norm = nn.LayerNorm(c.d_model)
+        self.emb_norm = nn.LayerNorm(c.d_model) if c.embedding_norm else nn.Identity()
+        std = c.weight_std
         self.decoder = TransformerDecoder(input_size=None, output_size=None, d_model=c.d_model, n_layers=c.n_layers,
                                           n_heads=c.n_heads, d_ff=c.d_ff, cross_attention=False, positional=None,
-                                          dropout=c.dropout, attn_dropout=c.attn_dropout, ffn=c.ffn,
+                                          dropout=c.dropout, attn_dropout=c.attn_dropout, ffn=c.ffn, init_std=std,
                                           kernel=c.kernel, use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
         self.head.weight = self.tok_emb.weight           # tied: one tensor
         for e in (self.tok_emb, self.pos_emb, self.tod_emb, self.dow_emb):
-            if e is not None: nn.init.normal_(e.weight, 0.0, 0.02)
+            if e is not None: nn.init.normal_(e.weight, 0.0, std)
 
     def _calendar(self, x: Tensor | None, name: str, table: nn.Embedding | None, dims: dict) -> Tensor | None:
         if x is None: return None
@@ -187,7 +198,7 @@ class ConditionalLOBTransformer(LOBTransformer):
             raise ValueError(f"regime_token_offset: REGIME ids {c.regime_token_offset}..{c.regime_token_offset + c.n_regimes - 1} "
                              f"must lie in the vocabulary [0, {c.vocab_size})")
         self.regime_emb = nn.Embedding(c.n_regimes, c.d_model) if c.regime_mode == 'add' else None
-        if self.regime_emb is not None: nn.init.normal_(self.regime_emb.weight, 0.0, 0.02)
+        if self.regime_emb is not None: nn.init.normal_(self.regime_emb.weight, 0.0, c.weight_std)
 
     def _check_regime(self, regime: Tensor, tokens: Tensor) -> Tensor:
         check_tensor(regime, 'regime', (tokens.shape[0],), dtype='int')

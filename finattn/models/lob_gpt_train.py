@@ -5,7 +5,7 @@
 # %% ../../nbs/23a_lob_gpt_train.ipynb #647dd5fa
 from __future__ import annotations
 import math, time
-from bisect import insort
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -15,17 +15,18 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 from ..core import check_option, check_range, config_to_dict, seed_everything
 from ..data import LobsterDay, load_lobster
-from ..lob import BookConstraint, LOBTokenizer, relative_events, replay_events, simulate_lobster
+from ..lob import FIELDS, BookConstraint, LOBTokenizer, relative_events, replay_events, simulate_lobster
+from ..lob_realism import RealismReport, realism_scores
 from .lob_gpt import ConditionalLOBTransformer, LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..train import Trainer, TrainConfig, load_checkpoint, make_loader
 
 # %% auto #0
-__all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'LOB_GPT_SPEC', 'LOBData', 'prepare_lob',
-           'TokenWindows', 'NextTokenObjective', 'MLMObjective', 'lob_train_config', 'fit_lob_gpt', 'ngram_log_probs',
-           'score_log_probs', 'token_metrics', 'decode_lenient', 'replay_quotes', 'price_direction', 'GenerationReport',
-           'generation_metrics', 'evaluate_lob_gpt', 'LOBOptions', 'event_scores', 'lob_inputs', 'lob_forward',
-           'lob_export', 'run_lob_gpt']
+__all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'DEFAULT_EPOCHS', 'LOB_GPT_SPEC', 'LOBData',
+           'prepare_lob', 'TokenWindows', 'NextTokenObjective', 'MLMObjective', 'lob_train_config', 'fit_lob_gpt',
+           'ngram_log_probs', 'KneserNey', 'score_log_probs', 'token_metrics', 'decode_lenient', 'replay_quotes',
+           'price_direction', 'GenerationReport', 'ZeroIntelligence', 'baseline_samplers', 'generation_metrics',
+           'evaluate_lob_gpt', 'LOBOptions', 'event_scores', 'lob_inputs', 'lob_forward', 'lob_export', 'run_lob_gpt']
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b70e7125
 TOKENS_PER_EVENT = 5      # dt, type, side, price, size: `finattn.lob.FIELDS`
@@ -177,6 +178,59 @@ def ngram_log_probs(
     c.index_put_((t[:-1], t[1:]), torch.ones(max(len(t) - 1, 0), dtype=torch.float64), accumulate=True)
     return (c / c.sum(1, keepdim=True)).log()
 
+# %% ../../nbs/23a_lob_gpt_train.ipynb #bc5d0a11
+class KneserNey:
+    "Interpolated Kneser–Ney n-gram model over token ids: full next-token distributions for given contexts."
+    def __init__(self, order: int = 3):    # n: the longest n-gram (context of n - 1 tokens)
+        self.order = check_range(order, 'order', 1)
+        self.tables = None
+
+    def fit(self, tokens, vocab_size: int) -> KneserNey:
+        "Count the n-grams of a token stream (N,) of ids in [0, vocab_size)."
+        t = np.asarray(tokens.cpu() if isinstance(tokens, torch.Tensor) else tokens, np.int64).ravel()
+        V, n = check_range(vocab_size, 'vocab_size', 1), self.order
+        if V ** n >= 2 ** 62: raise ValueError(f"order: {V}^{n} n-gram codes overflow int64; lower the order")
+        if len(t) < n: raise ValueError(f"tokens: expected at least order={n} tokens, got {len(t)}")
+        if t.min() < 0 or t.max() >= V: raise ValueError(f"tokens: ids must be in [0, {V}), got values in [{t.min()}, {t.max()}]")
+        codes = {}                                                   # k -> code of every k-gram in the stream
+        for k in range(1, n + 1):
+            c = np.zeros(len(t) - k + 1, np.int64)
+            for j in range(k): c = c * V + t[j:len(t) - k + 1 + j]
+            codes[k] = c
+        self.V, self.tables = V, {}
+        for k in range(1, n + 1):
+            if k == n: keys, cnt = np.unique(codes[k], return_counts=True)                  # raw counts
+            else: keys, cnt = np.unique(np.unique(codes[k + 1]) % V ** k, return_counts=True)  # continuation counts
+            n1, n2 = (cnt == 1).sum(), (cnt == 2).sum()
+            D = n1 / (n1 + 2 * n2) if n1 else 0.5                     # no singletons: the estimate degenerates to 0
+            ctx, first = np.unique(keys // V, return_index=True)     # contexts (sorted, since keys are)
+            total = np.add.reduceat(cnt, first).astype(np.float64)
+            types = np.diff(np.append(first, len(keys))).astype(np.float64)
+            self.tables[k] = (keys, cnt.astype(np.float64), min(D, 1.0), ctx, total, types)
+        return self
+
+    def log_probs(self, context) -> np.ndarray:   # context (N, n - 1) ids, -1 where the stream had not begun -> (N, V)
+        "Log-probabilities of every next token after each context."
+        if self.tables is None: raise ValueError("KneserNey: call fit first")
+        h, n, V = np.asarray(context, np.int64).reshape(len(context), -1), self.order, self.V
+        if h.shape[1] != n - 1: raise ValueError(f"context: expected {n - 1} tokens per row, got {h.shape[1]}")
+        p = np.full((len(h), V), 1.0 / V)
+        for k in range(1, n + 1):
+            keys, cnt, D, ctx, total, types = self.tables[k]
+            hk = h[:, n - k:] if k > 1 else h[:, :0]
+            rows = np.flatnonzero((hk >= 0).all(1))
+            code = np.zeros(len(rows), np.int64)
+            for j in range(k - 1): code = code * V + hk[rows, j]
+            i = np.searchsorted(ctx, code).clip(max=len(ctx) - 1)
+            seen = ctx[i] == code
+            rows, code, i = rows[seen], code[seen], i[seen]
+            grams = code[:, None] * V + np.arange(V)[None]
+            j = np.searchsorted(keys, grams).clip(max=len(keys) - 1)
+            c = np.where(keys[j] == grams, cnt[j], 0.0)
+            tot = total[i][:, None]
+            p[rows] = np.maximum(c - D, 0) / tot + D * types[i][:, None] / tot * p[rows]
+        return np.log(p)
+
 # %% ../../nbs/23a_lob_gpt_train.ipynb #f2fb10ae
 def score_log_probs(
     log_probs: torch.Tensor,   # (N, V) log-probabilities of each target's distribution
@@ -200,8 +254,9 @@ def token_metrics(
     max_windows: int | None = 256,      # test windows used (evenly spaced)
     batch_size: int = 32,
     seed: int = 0,                      # the MLM corruption's seed
-) -> pd.DataFrame:                      # one row per method: lob_gpt, unigram, bigram
-    "Perplexity, token and event-type accuracy of the model and add-one unigram/bigram baselines on the same targets."
+    kn_orders: tuple = (3, 5),          # Kneser-Ney n-gram baselines (next-token objective only)
+) -> pd.DataFrame:                      # one row per method: lob_gpt, unigram, bigram, kn3, kn5
+    "Perplexity, token and event-type accuracy of the model, add-one unigram/bigram and Kneser-Ney baselines on the same targets."
     check_option(objective, 'objective', tuple(OBJECTIVES))
     window = model.config.max_len // TOKENS_PER_EVENT
     ds = TokenWindows.of(data, split, window, max_windows=max_windows)
@@ -230,6 +285,14 @@ def token_metrics(
     rows = [{'method': 'lob_gpt', **score_log_probs(lp, tgt, slot)},
             {'method': 'unigram', **score_log_probs(uni.expand(len(tgt), V), tgt, slot)},
             {'method': 'bigram', **score_log_probs(bi[prev], tgt, slot)}]
+    if mlm is None:                  # the n-gram reads the real tokens before each target, even across a window's start
+        at = (TOKENS_PER_EVENT * ds.starts[:, None] + np.arange(1, window * TOKENS_PER_EVENT)[None]).ravel()
+        stream = data.tokens.numpy()
+        for n in kn_orders:
+            back = at[:, None] - np.arange(n - 1, 0, -1)[None]
+            ctx = np.where(back >= 0, stream[back.clip(min=0)], -1)
+            klp = torch.from_numpy(KneserNey(n).fit(train_tokens, V).log_probs(ctx))
+            rows.append({'method': f'kn{n}', **score_log_probs(klp, tgt, slot)})
     return pd.DataFrame(rows).set_index('method')
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #73433533
@@ -242,52 +305,13 @@ def decode_lenient(tokenizer: LOBTokenizer, tokens) -> pd.DataFrame:
     ev = t.reshape(-1, TOKENS_PER_EVENT)
     ev[(ev < lo) | (ev >= hi)] = tokenizer.token_id('UNK')
     return tokenizer.decode(ev.ravel())
-def _quotes(book: pd.Series) -> tuple[list, list, list]:
-    "Per side (0 ask, 1 bid): {key: size}, sorted keys, frontier key, from a LOBSTER row (keys as in finattn.lob)."
-    vol, keys, front = [{}, {}], [[], []], [np.inf, np.inf]
-    L = sum(1 for c in book.index if c.startswith('ask_size_'))
-    for s, side in enumerate(('ask', 'bid')):
-        for j in range(1, L + 1):
-            p, v = book[f'{side}_price_{j}'], book[f'{side}_size_{j}']
-            if pd.isna(v): front[s] = keys[s][-1] if keys[s] else -np.inf; break     # unknown from here on
-            if v == 0: break                                                        # the side ends: known to its end
-            key = int(round(p * 100)) * (1, -1)[s]
-            vol[s][key] = int(v); keys[s].append(key)
-        else: front[s] = keys[s][-1] if keys[s] else np.inf
-    return vol, keys, front
 def replay_quotes(
     events: pd.DataFrame,      # event_type, direction, price_ticks, size (decoded or `relative_events`)
     book: pd.Series,           # the book before the first event, LOBSTER layout
-) -> np.ndarray:               # (n, 2) best ask and best bid (dollars, NaN when a side is empty) after each event
-    "Best quotes after each replayed event, valid events applied as `replay_events` judges them (tick 0.01)."
-    vol, keys, front = _quotes(book)
-    num = lambda c: events[c].astype('Float64').to_numpy('float64', na_value=np.nan)
-    et, dr, rel, sz = num('event_type'), num('direction'), num('price_ticks'), num('size')
-    over = events['price_overflow'].to_numpy(bool) if 'price_overflow' in events else np.zeros(len(et), bool)
-    out = np.full((len(et), 2), np.nan)
-    for i in range(len(et)):
-        t = et[i]
-        ok = not (np.isnan(t) or np.isnan(dr[i]) or np.isnan(rel[i]) or np.isnan(sz[i])) and t in (1, 2, 3, 4) and sz[i] > 0
-        if ok:
-            s, q = (0 if dr[i] < 0 else 1), int(sz[i]); o = 1 - s
-            ref = keys[s][0] if keys[s] else (-keys[o][0] + 1 if keys[o] else None)
-            v, k = vol[s], keys[s]
-            if ref is not None:
-                key = ref - int(rel[i])
-                if t == 1:
-                    opp = -keys[o][0] if keys[o] else None
-                    crosses = opp is not None and key <= opp
-                    if (1, -1)[s] * key > 0 and not crosses and key <= front[s]:
-                        if key in v: v[key] += q
-                        else: v[key] = q; insort(k, key)
-                elif not over[i] and key <= front[s]:
-                    have = v.get(key, 0)
-                    good = (k and key == k[0] and q <= have) if t == 4 else (have > 0 and (q < have or (t == 3 and q == have)))
-                    if good:
-                        if have == q: del v[key]; k.remove(key)
-                        else: v[key] = have - q
-        out[i] = [keys[0][0] / 100 if keys[0] else np.nan, -keys[1][0] / 100 if keys[1] else np.nan]
-    return out
+    tick: float = 0.01,        # the price grid, dollars
+) -> np.ndarray:               # (n, 2) best ask and best bid (dollars, NaN when a side is empty or unknown) after each event
+    "Best quotes after each replayed event: `replay_events`' book at one level (valid events applied, the others skipped)."
+    return replay_events(events, book, tick, levels=1)['books'][:, [0, 2]]
 def price_direction(start: np.ndarray, end: np.ndarray, tol: float = 1e-9) -> np.ndarray:  # (n,) -1 | 0 | 1
     "Sign of end - start, 0 within `tol` (and where either is NaN)."
     d = np.asarray(end, np.float64) - np.asarray(start, np.float64)
@@ -296,27 +320,77 @@ def price_direction(start: np.ndarray, end: np.ndarray, tol: float = 1e-9) -> np
 # %% ../../nbs/23a_lob_gpt_train.ipynb #c6bd756f
 @dataclass
 class GenerationReport:
-    "Per-method validity and direction metrics of sampled continuations, and the paths behind them."
-    table: pd.DataFrame          # rows lob_gpt, unigram, bigram, real: share_valid, direction_acc, ...
+    "Per-method validity, direction and realism of sampled continuations, and the paths behind them."
+    table: pd.DataFrame          # rows: the samplers and real; share_valid, direction_acc, realism_l1, ...
     starts: np.ndarray           # (n,) event index k of each continuation's first event
     real_mid: np.ndarray         # (n, H + 1) the real mid from the prompt's end on
     mids: dict                   # method -> (n, H + 1) replayed mid paths
-    events: dict                 # method -> list of n decoded continuations
-def _sample_ngram(lp: torch.Tensor, last: torch.Tensor, n: int, g: torch.Generator, constraint=None) -> torch.Tensor:
-    "n tokens per row from a unigram (V,) or a bigram (V, V) chain started at `last` (B,), under `constraint` if given."
-    out, prev = [], last
-    for _ in range(n):
-        p = (lp if lp.ndim == 1 else lp[prev]).exp().float().expand(len(last), -1)
-        if constraint is not None: p = p * torch.as_tensor(constraint.allowed())
-        prev = torch.multinomial(p, 1, generator=g)[:, 0]
-        if constraint is not None: constraint.advance(prev)
-        out.append(prev)
-    return torch.stack(out, 1)
+    events: dict                 # method -> list of n decoded continuations ('real': the exact events)
+    realism: RealismReport | None = None   # the samplers' flow statistics against the real continuations'
+
+class ZeroIntelligence:
+    "Zero-intelligence Poisson order flow as a token sampler: Poisson arrivals; type, then side, distance and size drawn independently from the training day's per-type frequencies."
+    def __init__(self, tokenizer: LOBTokenizer):
+        self.tk, self.o = tokenizer, tokenizer.offsets
+
+    def fit(self, events: pd.DataFrame) -> ZeroIntelligence:
+        "Fit on the training block's `relative_events`: one arrival rate, type shares, and per type the side, price and size token shares."
+        tk, o, V = self.tk, self.o, self.tk.vocab_size
+        ids = tk.encode_events(events).reshape(-1, TOKENS_PER_EVENT)
+        rate = 1 / max(float(events['dt'].mean()), 1e-9)                             # events per second
+        edges = np.concatenate([[0.0], tk.time_edges, [np.inf]])                      # buckets 1 .. n_time - 1 (0 is dt = 0)
+        cdf = 1 - np.exp(-rate * edges)
+        self.dt = np.zeros(V); self.dt[o['dt'] + 1:o['dt'] + len(edges)] = np.diff(cdf)
+        code = ids[:, TYPE_SLOT] - o['type']
+        self.type = np.bincount(ids[:, TYPE_SLOT], minlength=V).astype(np.float64)
+        self.given_type = np.zeros((8, TOKENS_PER_EVENT, V))                          # (type code, slot, token): counts
+        for slot in (2, 3, 4): np.add.at(self.given_type, (code, slot, ids[:, slot]), 1.0)
+        self.rate = rate
+        return self
+
+    def probs(self, slot: int, code: np.ndarray) -> np.ndarray:   # slot of the next token, (B,) type codes -> (B, V)
+        "Unnormalised next-token weights of each sequence; a tiny floor on the field's tokens keeps every allowed one drawable."
+        lo, hi = self.o[FIELDS[slot]], (self.o[FIELDS[slot + 1]] if slot < 4 else self.o['end'])
+        w = {0: self.dt, 1: self.type}.get(slot)
+        w = np.broadcast_to(w, (len(code), len(w))).copy() if w is not None else self.given_type[code, slot].copy()
+        w[:, lo:hi] += 1e-9 * max(w.sum(1).max(), 1.0)
+        return w
+
+def _draw(weights: Callable, B: int, n: int, g: torch.Generator, constraint=None) -> torch.Tensor:
+    "n tokens for each of B sequences from `weights(step, drawn (B, step)) -> (B, V)` unnormalised, masked by `constraint`."
+    drawn = torch.zeros(B, 0, dtype=torch.long)
+    for i in range(n):
+        w = torch.as_tensor(np.asarray(weights(i, drawn)), dtype=torch.float64)
+        if constraint is not None: w = w * torch.as_tensor(constraint.allowed())
+        t = torch.multinomial(w.float(), 1, generator=g)[:, 0]
+        if constraint is not None: constraint.advance(t)
+        drawn = torch.cat([drawn, t[:, None]], 1)
+    return drawn
+
+def baseline_samplers(
+    data: LOBData,
+    prompts: torch.Tensor,           # (B, 5P) the prompts (whole events)
+    kn_order: int = 5,
+) -> dict:                           # method -> weights(step, drawn) for `_draw`
+    "The baselines' next-token weights: add-one unigram and bigram, Kneser-Ney n-gram and zero-intelligence flow (all fitted on train)."
+    E, V = TOKENS_PER_EVENT, data.tokenizer.vocab_size
+    a, b = data.splits['train']
+    train = data.tokens[E * a:E * b]
+    uni, bi = ngram_log_probs(train, V, 1).exp(), ngram_log_probs(train, V, 2).exp()
+    kn = KneserNey(kn_order).fit(train, V)
+    zi = ZeroIntelligence(data.tokenizer).fit(data.events.iloc[a:b])
+    last = lambda drawn: torch.cat([prompts, drawn], 1)
+    return {'unigram': lambda i, drawn: uni.expand(len(prompts), V),
+            'bigram': lambda i, drawn: bi[last(drawn)[:, -1]],
+            f'kn{kn_order}': lambda i, drawn: np.exp(kn.log_probs(last(drawn)[:, -(kn_order - 1):].numpy())),
+            'zero_intelligence': lambda i, drawn: zi.probs(i % E, (drawn[:, i - i % E + TYPE_SLOT].numpy() - data.tokenizer.offsets['type'])
+                                                          if i % E > TYPE_SLOT else np.zeros(len(prompts), np.int64))}
+
 @torch.no_grad()
 def generation_metrics(
     model: LOBTransformer, data: LOBData,
     split: str = 'test',
-    n_prompts: int = 64,
+    n_prompts: int = 256,
     prompt_events: int = 16,          # P
     horizon_events: int = 8,          # H: events generated and compared
     temperature: float = 1.0,
@@ -324,8 +398,9 @@ def generation_metrics(
     top_p: float | None = None,
     seed: int = 0,
     constrained: bool = True,         # every sampler draws under `BookConstraint` (the grammar and the book)
+    realism: bool = True,             # score the flow statistics against the real continuations (`realism_scores`)
 ) -> GenerationReport:
-    "Share of valid generated events and mid-price direction accuracy over the next H events: model, unigram, bigram, real."
+    "Validity, mid-price direction and realism of H generated events after each of n test prompts: the model, the baselines, the real flow."
     check_range(n_prompts, 'n_prompts', 1); check_range(prompt_events, 'prompt_events', 1); check_range(horizon_events, 'horizon_events', 1)
     P, H, E = prompt_events, horizon_events, TOKENS_PER_EVENT
     if E * (P + H) > model.config.max_len:
@@ -333,27 +408,23 @@ def generation_metrics(
     a, b = data.splits[check_option(split, 'split', tuple(data.splits))]
     if b - a < P + H + 1: raise ValueError(f"split: the {split} block has {b - a} events, fewer than prompt + horizon + 1 = {P + H + 1}")
     ks = np.unique(np.linspace(a + P, b - H, n_prompts).round().astype(int))
-    tk, V = data.tokenizer, data.tokenizer.vocab_size
+    tk = data.tokenizer
     prompts = torch.stack([data.tokens[E * (k - P):E * k] for k in ks])
     g = torch.Generator().manual_seed(seed)
     dev = next(model.parameters()).device
     books = [data.book.iloc[k - 1] for k in ks]
-    rules = (lambda: BookConstraint(tk, books)) if constrained else (lambda: None)
-    out = generate(model, prompts.to(dev), E * H, temperature=temperature, top_k=top_k, top_p=top_p,
-                   generator=torch.Generator(device=dev).manual_seed(seed), constraint=rules()).tokens[:, E * P:].cpu()
-    ta, tb = data.splits['train']
-    train_tokens = data.tokens[E * ta:E * tb]
-    cont = {'lob_gpt': out,
-            'unigram': _sample_ngram(ngram_log_probs(train_tokens, V, 1), prompts[:, -1], E * H, g, rules()),
-            'bigram': _sample_ngram(ngram_log_probs(train_tokens, V, 2), prompts[:, -1], E * H, g, rules())}
+    rules = (lambda: BookConstraint(tk, data.book.iloc[ks - 1])) if constrained else (lambda: None)
+    cont = {'lob_gpt': generate(model, prompts.to(dev), E * H, temperature=temperature, top_k=top_k, top_p=top_p,
+                                generator=torch.Generator(device=dev).manual_seed(seed), constraint=rules()).tokens[:, E * P:].cpu()}
+    for name, weights in baseline_samplers(data, prompts).items(): cont[name] = _draw(weights, len(ks), E * H, g, rules())
     bq = data.book[['ask_price_1', 'bid_price_1']].to_numpy(np.float64)
     real_mid = np.stack([bq[k - 1:k + H].mean(1) for k in ks])
     real_dir = price_direction(real_mid[:, 0], real_mid[:, -1])
     rows, mids, evs = [], {}, {}
-    for name in ('lob_gpt', 'unigram', 'bigram', 'real'):
+    for name in list(cont) + ['real']:
         dec = [data.events.iloc[k:k + H] for k in ks] if name == 'real' else [decode_lenient(tk, c) for c in cont[name]]
-        reps = [replay_events(d, bk) for d, bk in zip(dec, books)]
-        m = np.stack([np.concatenate([[real_mid[i, 0]], replay_quotes(d, bk).mean(1)]) for i, (d, bk) in enumerate(zip(dec, books))])
+        reps = [replay_events(d, bk, tk.tick, levels=1) for d, bk in zip(dec, books)]
+        m = np.stack([np.concatenate([[real_mid[i, 0]], (r['books'][:, 0] + r['books'][:, 2]) / 2]) for i, r in enumerate(reps)])
         valid, invalid = sum(r['valid'] for r in reps), sum(r['invalid'] for r in reps)
         types = pd.concat(dec)['event_type']
         rows.append({'method': name, 'share_valid': valid / max(valid + invalid, 1),
@@ -362,28 +433,36 @@ def generation_metrics(
                      'flat_share': float((real_dir == 0).mean()), 'n_prompts': len(ks),
                      'share_type_missing': float(types.isna().mean())})
         mids[name], evs[name] = m, dec
-    return GenerationReport(pd.DataFrame(rows).set_index('method'), ks, real_mid, mids, evs)
+    table, report = pd.DataFrame(rows).set_index('method'), None
+    if realism:       # real continuations at the tokenizer's resolution, so that quantisation is not counted against anyone
+        real_q = [tk.decode(data.tokens[E * k:E * (k + H)]) for k in ks]
+        report = realism_scores(real_q, {m: evs[m] for m in cont}, books, tk.tick, seed=seed, reference='lob_gpt')
+        table = table.join(report.summary[['mean_l1', 'se']].rename(columns={'mean_l1': 'realism_l1', 'se': 'realism_se'}))
+        table = table.join(report.response_error)
+    return GenerationReport(table, ks, real_mid, mids, evs, report)
 def evaluate_lob_gpt(
     model: LOBTransformer, data: LOBData,
     split: str = 'test',
     objective: str = 'next',          # the model's training objective: which targets the token metrics score
     max_windows: int | None = 256,    # windows for the token metrics
-    n_prompts: int = 64, prompt_events: int = 16, horizon_events: int = 8,
+    n_prompts: int = 256, prompt_events: int = 16, horizon_events: int = 8,
     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
     seed: int = 0,
     constrained: bool = True,         # sample under `BookConstraint`
-) -> pd.DataFrame:                    # index lob_gpt, unigram, bigram, real; token and generation metrics as columns
-    "The metrics table: perplexity and accuracies on the same targets, generation validity and direction accuracy."
+) -> pd.DataFrame:                    # index: lob_gpt, the baselines, real; token, generation and realism metrics as columns
+    "The metrics table: perplexity and accuracies on the same targets; validity, direction and realism of generated flow."
     t = token_metrics(model, data, split, objective, max_windows, seed=seed)
     if objective == 'mlm': return t          # a masked-token model is not a sampler: no generation metrics
     g = generation_metrics(model, data, split, n_prompts, prompt_events, horizon_events, temperature, top_k, top_p, seed, constrained)
-    return t.join(g.table, how='outer').loc[['lob_gpt', 'unigram', 'bigram', 'real']]
+    out = t.join(g.table, how='outer')
+    return out.loc[list(t.index) + [m for m in g.table.index if m not in t.index]]
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b4333ff6
 PRESETS = {'tiny': lambda **kw: LOBGPTConfig.tiny(**{'max_len': 120, **kw}),                 # 2 x 32: the CPU default
            'small': lambda **kw: LOBGPTConfig(**{'d_model': 128, 'n_layers': 4, 'n_heads': 4, 'max_len': 240, **kw}),
            'brief': lambda **kw: LOBGPTConfig.small(**kw)}                                  # LOB-Small: 6 x 512 x 8 heads
 PRESET_LR = {'tiny': 3e-3, 'small': 1e-3, 'brief': 6e-4}
+DEFAULT_EPOCHS = 20   # the CLI's budget, chosen on validation (the table above)
 
 @dataclass
 class LOBOptions:
@@ -395,7 +474,7 @@ class LOBOptions:
     stride_events: int | None = None # between training windows; None: half the context
     max_train_windows: int | None = None  # training windows per epoch (evenly spaced); None: all
     max_eval_windows: int | None = 256
-    n_prompts: int = 64              # generation metrics: test prompts, their events, events generated
+    n_prompts: int = 256             # generation metrics: test prompts, their events, events generated
     prompt_events: int = 16
     horizon_events: int = 8
     constrained: bool = True         # generate under the event grammar and the book's state (`BookConstraint`)
@@ -533,7 +612,7 @@ LOB_GPT_SPEC = register(ModelSpec(
     export=lob_export, describe=_describe, metadata=_metadata, check=_check,
     artifacts={'tokenizer.json': (lambda data, path: data.tokenizer.to_json(path), LOBTokenizer.from_json)},
     serve_routes='finattn.serve_lob:add_routes',
-    train_defaults=lambda preset: {**{k: v for k, v in config_to_dict(lob_train_config()).items()}, 'epochs': 1,
+    train_defaults=lambda preset: {**{k: v for k, v in config_to_dict(lob_train_config()).items()}, 'epochs': DEFAULT_EPOCHS,
                                    'lr': PRESET_LR[preset], 'progress': None},
     profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa'), 'checkpointing': (False, True)},
     default_preset='tiny'))
@@ -542,7 +621,7 @@ def run_lob_gpt(
     data: str | Path | None = None,   # a LOBSTER zip / folder / message CSV (`load_lobster`); None: a simulated day
     out_dir: str | Path = 'runs/lob_gpt',
     preset: str = 'tiny',             # 'tiny' | 'small' | 'brief' (LOB-Small: 6 x 512 x 8 heads)
-    epochs: int = 3,
+    epochs: int = 20,                 # `DEFAULT_EPOCHS`
     seed: int = 0,
     precision: str = 'bf16',          # 'bf16' | 'fp32' (autocast)
     device: str = 'cpu',
