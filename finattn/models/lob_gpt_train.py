@@ -15,6 +15,7 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 from ..core import check_option, check_range, config_to_dict, seed_everything
 from ..data import LobsterDay, load_lobster
+from ..evaluation import paired_test
 from ..lob import FIELDS, BookConstraint, LOBTokenizer, relative_events, replay_events, simulate_lobster
 from ..lob_realism import RealismReport, realism_scores
 from .lob_gpt import ConditionalLOBTransformer, LOBGPTConfig, LOBTransformer, generate, mlm_loss, mlm_mask, next_token_loss
@@ -25,8 +26,9 @@ from ..train import Trainer, TrainConfig, load_checkpoint, make_loader
 __all__ = ['TOKENS_PER_EVENT', 'TYPE_SLOT', 'OBJECTIVES', 'PRESETS', 'PRESET_LR', 'DEFAULT_EPOCHS', 'LOB_GPT_SPEC', 'LOBData',
            'prepare_lob', 'TokenWindows', 'NextTokenObjective', 'MLMObjective', 'lob_train_config', 'fit_lob_gpt',
            'ngram_log_probs', 'KneserNey', 'score_log_probs', 'token_metrics', 'decode_lenient', 'replay_quotes',
-           'price_direction', 'GenerationReport', 'ZeroIntelligence', 'baseline_samplers', 'generation_metrics',
-           'evaluate_lob_gpt', 'LOBOptions', 'event_scores', 'lob_inputs', 'lob_forward', 'lob_export', 'run_lob_gpt']
+           'price_direction', 'GenerationReport', 'ZeroIntelligence', 'baseline_samplers', 'majority_direction',
+           'generation_metrics', 'evaluate_lob_gpt', 'LOBOptions', 'event_scores', 'lob_inputs', 'lob_forward',
+           'lob_export', 'run_lob_gpt']
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #b70e7125
 TOKENS_PER_EVENT = 5      # dt, type, side, price, size: `finattn.lob.FIELDS`
@@ -255,7 +257,7 @@ def token_metrics(
     batch_size: int = 32,
     seed: int = 0,                      # the MLM corruption's seed
     kn_orders: tuple = (3, 5),          # Kneser-Ney n-gram baselines (next-token objective only)
-) -> pd.DataFrame:                      # one row per method: lob_gpt, unigram, bigram, kn3, kn5
+) -> pd.DataFrame:                      # one row per method: lob_gpt, unigram, bigram, kn3, kn5; p_vs_model: Diebold-Mariano p of the log-losses
     "Perplexity, token and event-type accuracy of the model, add-one unigram/bigram and Kneser-Ney baselines on the same targets."
     check_option(objective, 'objective', tuple(OBJECTIVES))
     window = model.config.max_len // TOKENS_PER_EVENT
@@ -282,9 +284,10 @@ def token_metrics(
             tgt, prev, slot = x[:, 1:], inp[:, :-1], pos[:, 1:] % TOKENS_PER_EVENT
         lps.append(logits.log_softmax(-1)[keep]); tgts.append(tgt[keep]); prevs.append(prev[keep]); slots.append(slot[keep])
     lp, tgt, prev, slot = (torch.cat(v) for v in (lps, tgts, prevs, slots))
-    rows = [{'method': 'lob_gpt', **score_log_probs(lp, tgt, slot)},
-            {'method': 'unigram', **score_log_probs(uni.expand(len(tgt), V), tgt, slot)},
-            {'method': 'bigram', **score_log_probs(bi[prev], tgt, slot)}]
+    loss = lambda lp: -lp.double().gather(1, tgt[:, None].long())[:, 0].numpy()   # per target, in time order
+    mine = loss(lp)
+    row = lambda name, blp: {'method': name, **score_log_probs(blp, tgt, slot), 'p_vs_model': paired_test(loss(blp), mine).p_value}
+    rows = [{'method': 'lob_gpt', **score_log_probs(lp, tgt, slot)}, row('unigram', uni.expand(len(tgt), V)), row('bigram', bi[prev])]
     if mlm is None:                  # the n-gram reads the real tokens before each target, even across a window's start
         at = (TOKENS_PER_EVENT * ds.starts[:, None] + np.arange(1, window * TOKENS_PER_EVENT)[None]).ravel()
         stream = data.tokens.numpy()
@@ -292,7 +295,7 @@ def token_metrics(
             back = at[:, None] - np.arange(n - 1, 0, -1)[None]
             ctx = np.where(back >= 0, stream[back.clip(min=0)], -1)
             klp = torch.from_numpy(KneserNey(n).fit(train_tokens, V).log_probs(ctx))
-            rows.append({'method': f'kn{n}', **score_log_probs(klp, tgt, slot)})
+            rows.append(row(f'kn{n}', klp))
     return pd.DataFrame(rows).set_index('method')
 
 # %% ../../nbs/23a_lob_gpt_train.ipynb #73433533
@@ -386,6 +389,14 @@ def baseline_samplers(
             'zero_intelligence': lambda i, drawn: zi.probs(i % E, (drawn[:, i - i % E + TYPE_SLOT].numpy() - data.tokenizer.offsets['type'])
                                                           if i % E > TYPE_SLOT else np.zeros(len(prompts), np.int64))}
 
+def majority_direction(
+    directions: np.ndarray,           # (n, S) -1 / 0 / 1: the directions of S sampled paths per prompt
+) -> np.ndarray:                      # (n,) the most common one; a tie goes to 0 (flat), then to 1
+    "The mode of sampled directions: a generative model's point forecast of the direction."
+    d = np.asarray(directions)
+    counts = np.stack([(d == v).sum(1) for v in (0, 1, -1)], 1)
+    return np.array([0, 1, -1])[counts.argmax(1)]
+
 @torch.no_grad()
 def generation_metrics(
     model: LOBTransformer, data: LOBData,
@@ -399,45 +410,52 @@ def generation_metrics(
     seed: int = 0,
     constrained: bool = True,         # every sampler draws under `BookConstraint` (the grammar and the book)
     realism: bool = True,             # score the flow statistics against the real continuations (`realism_scores`)
+    direction_samples: int = 8,       # S continuations per prompt and method: the forecast direction is their most common one
 ) -> GenerationReport:
     "Validity, mid-price direction and realism of H generated events after each of n test prompts: the model, the baselines, the real flow."
     check_range(n_prompts, 'n_prompts', 1); check_range(prompt_events, 'prompt_events', 1); check_range(horizon_events, 'horizon_events', 1)
-    P, H, E = prompt_events, horizon_events, TOKENS_PER_EVENT
+    check_range(direction_samples, 'direction_samples', 1)
+    P, H, E, S = prompt_events, horizon_events, TOKENS_PER_EVENT, direction_samples
     if E * (P + H) > model.config.max_len:
         raise ValueError(f"horizon_events: prompt {P} + {H} events ({E * (P + H)} tokens) exceed max_len={model.config.max_len}")
     a, b = data.splits[check_option(split, 'split', tuple(data.splits))]
     if b - a < P + H + 1: raise ValueError(f"split: the {split} block has {b - a} events, fewer than prompt + horizon + 1 = {P + H + 1}")
     ks = np.unique(np.linspace(a + P, b - H, n_prompts).round().astype(int))
     tk = data.tokenizer
-    prompts = torch.stack([data.tokens[E * (k - P):E * k] for k in ks])
+    n, at = len(ks), np.repeat(ks, S)                                   # S rows per prompt: sample j of prompt i is row S i + j
+    prompts = torch.stack([data.tokens[E * (k - P):E * k] for k in at])
     g = torch.Generator().manual_seed(seed)
     dev = next(model.parameters()).device
-    books = [data.book.iloc[k - 1] for k in ks]
-    rules = (lambda: BookConstraint(tk, data.book.iloc[ks - 1])) if constrained else (lambda: None)
+    books = [data.book.iloc[k - 1] for k in at]
+    rules = (lambda: BookConstraint(tk, data.book.iloc[at - 1])) if constrained else (lambda: None)
     cont = {'lob_gpt': generate(model, prompts.to(dev), E * H, temperature=temperature, top_k=top_k, top_p=top_p,
                                 generator=torch.Generator(device=dev).manual_seed(seed), constraint=rules()).tokens[:, E * P:].cpu()}
-    for name, weights in baseline_samplers(data, prompts).items(): cont[name] = _draw(weights, len(ks), E * H, g, rules())
+    for name, weights in baseline_samplers(data, prompts).items(): cont[name] = _draw(weights, len(at), E * H, g, rules())
     bq = data.book[['ask_price_1', 'bid_price_1']].to_numpy(np.float64)
     real_mid = np.stack([bq[k - 1:k + H].mean(1) for k in ks])
     real_dir = price_direction(real_mid[:, 0], real_mid[:, -1])
     rows, mids, evs = [], {}, {}
     for name in list(cont) + ['real']:
-        dec = [data.events.iloc[k:k + H] for k in ks] if name == 'real' else [decode_lenient(tk, c) for c in cont[name]]
-        reps = [replay_events(d, bk, tk.tick, levels=1) for d, bk in zip(dec, books)]
-        m = np.stack([np.concatenate([[real_mid[i, 0]], (r['books'][:, 0] + r['books'][:, 2]) / 2]) for i, r in enumerate(reps)])
+        real = name == 'real'
+        dec = [data.events.iloc[k:k + H] for k in ks] if real else [decode_lenient(tk, c) for c in cont[name]]
+        reps = [replay_events(d, bk, tk.tick, levels=1) for d, bk in zip(dec, books[::S] if real else books)]
+        start = real_mid[:, 0] if real else np.repeat(real_mid[:, 0], S)
+        m = np.stack([np.concatenate([[start[i]], (r['books'][:, 0] + r['books'][:, 2]) / 2]) for i, r in enumerate(reps)])
+        forecast = majority_direction(price_direction(m[:, 0], m[:, -1]).reshape(n, -1))
         valid, invalid = sum(r['valid'] for r in reps), sum(r['invalid'] for r in reps)
         types = pd.concat(dec)['event_type']
         rows.append({'method': name, 'share_valid': valid / max(valid + invalid, 1),
-                     'share_unverifiable': sum(r['unverifiable'] for r in reps) / (len(ks) * H),
-                     'direction_acc': float((price_direction(m[:, 0], m[:, -1]) == real_dir).mean()),
-                     'flat_share': float((real_dir == 0).mean()), 'n_prompts': len(ks),
+                     'share_unverifiable': sum(r['unverifiable'] for r in reps) / (len(reps) * H),
+                     'direction_acc': float((forecast == real_dir).mean()),
+                     'flat_share': float((real_dir == 0).mean()), 'n_prompts': n,
                      'share_type_missing': float(types.isna().mean())})
-        mids[name], evs[name] = m, dec
+        mids[name], evs[name] = (m, dec) if real else (m[::S], dec[::S])     # the first sample of each prompt
     table, report = pd.DataFrame(rows).set_index('method'), None
     if realism:       # real continuations at the tokenizer's resolution, so that quantisation is not counted against anyone
         real_q = [tk.decode(data.tokens[E * k:E * (k + H)]) for k in ks]
-        report = realism_scores(real_q, {m: evs[m] for m in cont}, books, tk.tick, seed=seed, reference='lob_gpt')
-        table = table.join(report.summary[['mean_l1', 'se']].rename(columns={'mean_l1': 'realism_l1', 'se': 'realism_se'}))
+        report = realism_scores(real_q, {m: evs[m] for m in cont}, books[::S], tk.tick, seed=seed, reference='lob_gpt')
+        table = table.join(report.summary[['mean_l1', 'se', 'p_value']].rename(
+            columns={'mean_l1': 'realism_l1', 'se': 'realism_se', 'p_value': 'realism_p'}))
         table = table.join(report.response_error)
     return GenerationReport(table, ks, real_mid, mids, evs, report)
 def evaluate_lob_gpt(
@@ -449,11 +467,13 @@ def evaluate_lob_gpt(
     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
     seed: int = 0,
     constrained: bool = True,         # sample under `BookConstraint`
+    direction_samples: int = 8,       # continuations per prompt for the direction forecast
 ) -> pd.DataFrame:                    # index: lob_gpt, the baselines, real; token, generation and realism metrics as columns
     "The metrics table: perplexity and accuracies on the same targets; validity, direction and realism of generated flow."
     t = token_metrics(model, data, split, objective, max_windows, seed=seed)
     if objective == 'mlm': return t          # a masked-token model is not a sampler: no generation metrics
-    g = generation_metrics(model, data, split, n_prompts, prompt_events, horizon_events, temperature, top_k, top_p, seed, constrained)
+    g = generation_metrics(model, data, split, n_prompts, prompt_events, horizon_events, temperature, top_k, top_p, seed, constrained,
+                           direction_samples=direction_samples)
     out = t.join(g.table, how='outer')
     return out.loc[list(t.index) + [m for m in g.table.index if m not in t.index]]
 
@@ -478,11 +498,13 @@ class LOBOptions:
     prompt_events: int = 16
     horizon_events: int = 8
     constrained: bool = True         # generate under the event grammar and the book's state (`BookConstraint`)
+    direction_samples: int = 8       # continuations per prompt: the direction forecast is their most common one
 
     def __post_init__(self):
         check_range(self.sim_events, 'sim_events', 100); check_option(self.objective, 'objective', tuple(OBJECTIVES))
         check_range(self.batch_size, 'batch_size', 1); check_range(self.n_prompts, 'n_prompts', 1)
         check_range(self.prompt_events, 'prompt_events', 1); check_range(self.horizon_events, 'horizon_events', 1)
+        check_range(self.direction_samples, 'direction_samples', 1)
         for k in ('stride_events', 'max_train_windows', 'max_eval_windows'):
             if getattr(self, k) is not None: check_range(getattr(self, k), k, 1)
 
@@ -516,7 +538,7 @@ def _evaluate(model, data: LOBData, s) -> tuple[pd.DataFrame, dict]:
     o = s.data
     table = evaluate_lob_gpt(model, data, objective=o.objective, max_windows=o.max_eval_windows, n_prompts=o.n_prompts,
                              prompt_events=o.prompt_events, horizon_events=o.horizon_events, seed=s.train.seed,
-                             constrained=o.constrained)
+                             constrained=o.constrained, direction_samples=o.direction_samples)
     return table.reset_index(), {'objective': o.objective, 'n_events': len(data.events),
                                  'splits': {k: list(v) for k, v in data.splits.items()}}
 
