@@ -426,7 +426,7 @@ def generation_metrics(
     prompts = torch.stack([data.tokens[E * (k - P):E * k] for k in at])
     g = torch.Generator().manual_seed(seed)
     dev = next(model.parameters()).device
-    books = [data.book.iloc[k - 1] for k in at]
+    books = [data.book.iloc[k - 1] for k in ks]                        # the book at each prompt's end, read once
     rules = (lambda: BookConstraint(tk, data.book.iloc[at - 1])) if constrained else (lambda: None)
     cont = {'lob_gpt': generate(model, prompts.to(dev), E * H, temperature=temperature, top_k=top_k, top_p=top_p,
                                 generator=torch.Generator(device=dev).manual_seed(seed), constraint=rules()).tokens[:, E * P:].cpu()}
@@ -438,7 +438,7 @@ def generation_metrics(
     for name in list(cont) + ['real']:
         real = name == 'real'
         dec = [data.events.iloc[k:k + H] for k in ks] if real else [decode_lenient(tk, c) for c in cont[name]]
-        reps = [replay_events(d, bk, tk.tick, levels=1) for d, bk in zip(dec, books[::S] if real else books)]
+        reps = [replay_events(d, books[i if real else i // S], tk.tick, levels=1) for i, d in enumerate(dec)]
         start = real_mid[:, 0] if real else np.repeat(real_mid[:, 0], S)
         m = np.stack([np.concatenate([[start[i]], (r['books'][:, 0] + r['books'][:, 2]) / 2]) for i, r in enumerate(reps)])
         forecast = majority_direction(price_direction(m[:, 0], m[:, -1]).reshape(n, -1))
@@ -453,7 +453,7 @@ def generation_metrics(
     table, report = pd.DataFrame(rows).set_index('method'), None
     if realism:       # real continuations at the tokenizer's resolution, so that quantisation is not counted against anyone
         real_q = [tk.decode(data.tokens[E * k:E * (k + H)]) for k in ks]
-        report = realism_scores(real_q, {m: evs[m] for m in cont}, books[::S], tk.tick, seed=seed, reference='lob_gpt')
+        report = realism_scores(real_q, {m: evs[m] for m in cont}, books, tk.tick, seed=seed, reference='lob_gpt')
         table = table.join(report.summary[['mean_l1', 'se', 'p_value']].rename(
             columns={'mean_l1': 'realism_l1', 'se': 'realism_se', 'p_value': 'realism_p'}))
         table = table.join(report.response_error)
