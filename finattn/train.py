@@ -287,10 +287,15 @@ class Trainer:
     ):
         self.config = c = config or TrainConfig()
         self.rank, self.world, local_rank = dist_info()
-        auto_cuda = c.device == 'auto' and torch.cuda.is_available() and self.world > 1
-        self.device = get_device(f'cuda:{local_rank}' if auto_cuda else c.device)
+        device = c.device
+        if device == 'auto' and self.world > 1:  # one GPU per process where there are enough, else every process on the CPU
+            gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+            device = f'cuda:{local_rank}' if gpus >= int(os.environ.get('LOCAL_WORLD_SIZE', self.world)) else 'cpu'
+        self.device = get_device(device)
         check_precision(c.precision, self.device)
-        if self.device.type == 'cuda': torch.cuda.set_device(self.device)
+        if self.device.type == 'cuda':  # a bare 'cuda' has no index, which set_device and DDP need
+            if self.device.index is None: self.device = torch.device('cuda', torch.cuda.current_device())
+            torch.cuda.set_device(self.device)
         init_distributed(self.device)
         self.model = model.to(self.device)
         if self.device.type == 'cpu' and c.precision == 'bf16': use_cpu_bf16_attention(model)   # the CPU's bf16 kernel, chosen once
@@ -386,7 +391,7 @@ class Trainer:
         wrong = {k: tuple(v.shape) if isinstance(v, Tensor) else type(v).__name__
                  for k, v in out.items() if not isinstance(v, Tensor) or v.numel() != 1}
         if wrong: raise ValueError(f"loss_fn: expected scalar tensors in the returned dict, got {wrong}")
-        flags = torch.stack([~torch.isfinite(v.detach().float()).all() for v in out.values()]).float()
+        flags = torch.stack([~torch.isfinite(v.detach().float()).all().to(self.device) for v in out.values()]).float()  # terms may sit on the CPU
         if self.world > 1: dist.all_reduce(flags, op=dist.ReduceOp.MAX)
         return [k for k, f in zip(out, flags.tolist()) if f]
 
