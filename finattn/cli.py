@@ -4,7 +4,7 @@
 
 # %% ../nbs/60_cli.ipynb #6b4de052
 from __future__ import annotations
-import argparse, dataclasses, json, sys, time, typing
+import argparse, dataclasses, json, logging, sys, time, typing
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,9 +19,9 @@ from .registry import PRESET_NAMES, ModelSpec, RunSettings, get_spec, models, pa
 from .runs import load_run, train_run
 
 # %% auto #0
-__all__ = ['COMMANDS', 'TRAIN_FLAGS', 'command', 'build_parser', 'main', 'run_checks', 'time_kernels', 'cmd_check',
-           'train_settings', 'cmd_train', 'cmd_evaluate', 'cmd_walk_forward', 'cmd_predict', 'cmd_export', 'cmd_serve',
-           'cmd_profile']
+__all__ = ['COMMANDS', 'TRAIN_FLAGS', 'command', 'build_parser', 'configure_logging', 'main', 'run_checks', 'time_kernels',
+           'cmd_check', 'train_settings', 'cmd_train', 'cmd_evaluate', 'cmd_walk_forward', 'cmd_predict', 'cmd_export',
+           'cmd_serve', 'cmd_profile']
 
 # %% ../nbs/60_cli.ipynb #a1c0e5d7
 COMMANDS: dict[str, tuple[Callable, Callable]] = {}   # name -> (run(args) -> exit code, add_parser(subparsers))
@@ -33,13 +33,37 @@ def command(name: str, add_parser: Callable):
         return fn
     return register
 
+def _add_verbosity(p: argparse.ArgumentParser, top: bool = False):
+    "-q/-v on `p` and every subcommand under it, so they may come before or after the subcommand."
+    g = p.add_mutually_exclusive_group()
+    default = 0 if top else argparse.SUPPRESS       # a subcommand's flag only overrides the top level's when given
+    g.add_argument('-q', '--quiet', dest='verbosity', action='store_const', const=-1, default=default,
+                   help='warnings and results only: no per-epoch lines')
+    g.add_argument('-v', '--verbose', dest='verbosity', action='store_const', const=1, default=default,
+                   help='also a line per logged training step')
+    for a in p._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            for child in dict.fromkeys(a.choices.values()): _add_verbosity(child)
+
 def build_parser() -> argparse.ArgumentParser:
     "The `finattn` parser: one subcommand per entry of `COMMANDS`."
     p = argparse.ArgumentParser(prog='finattn', description="Attention models for financial time series.")
     p.add_argument('--version', action='version', version=f"finattn {__version__}")
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     for _, add_parser in COMMANDS.values(): add_parser(sub)
+    _add_verbosity(p, top=True)
     return p
+
+_LOG_HANDLER = logging.StreamHandler()
+_LOG_HANDLER.setFormatter(logging.Formatter('%(message)s'))
+
+def configure_logging(verbosity: int = 0):
+    "finattn's progress lines (per epoch at INFO, per step at DEBUG) on this moment's stderr: -1 quiet, 0 per epoch, 1 per step."
+    log = logging.getLogger('finattn')
+    _LOG_HANDLER.setStream(sys.stderr)              # the stream of this call (tests redirect it)
+    if _LOG_HANDLER not in log.handlers: log.addHandler(_LOG_HANDLER)
+    log.setLevel({-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[verbosity])
+    log.propagate = False                           # no second copy through a root handler
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `finattn` console script."
@@ -48,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    configure_logging(args.verbosity)
     try: return COMMANDS[args.command][0](args)
     except (ValueError, ImportError) as e:      # bad input and missing extras: one line, no traceback
         print(f"finattn {args.command}: {e}", file=sys.stderr)
@@ -179,6 +204,8 @@ def _add_train_parser(sub, spec: ModelSpec):
     g.add_argument('--out', default='runs', help="parent folder of the run (default runs/)")
     g.add_argument('--name', default=None, help=f"run name (default: {spec.name}-YYYYmmdd-HHMMSS)")
     g.add_argument('--overwrite', action='store_true', help="replace an existing run of that name (never done silently)")
+    g.add_argument('--resume', action='store_true', help="continue the run --out/--name from its last checkpoint, with the "
+                   "settings in its config.yaml; flags given now override them (e.g. --epochs to train longer)")
     t = p.add_argument_group('train')
     for field, (flag, typ, text) in TRAIN_FLAGS.items():
         default = getattr(defaults.train, field)
@@ -206,10 +233,15 @@ def _add_train_parsers(sub):
 def cmd_train(args) -> int:
     "Train a registered model and print its test metrics beside its baselines."
     spec = get_spec(args.model)
+    if args.resume:                            # the run's own settings, then whatever is given now
+        if args.name is None: raise ValueError("resume: expected --name of the run to continue (under --out), got none")
+        if args.overwrite: raise ValueError("resume: expected either --resume or --overwrite, got both")
+        saved = Path(args.out)/args.name/'config.yaml'
+        if args.config is None and saved.is_file(): args.config = str(saved)
     settings = train_settings(spec, args)
     get_device(settings.train.device)          # a clear error for an unavailable device before any work
     name = args.name or f"{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"  # under torchrun: pass --name (ranks may start a second apart)
-    res = train_run(spec, settings, Path(args.out)/name, overwrite=args.overwrite, command=' '.join(sys.argv))
+    res = train_run(spec, settings, Path(args.out)/name, overwrite=args.overwrite, command=' '.join(sys.argv), resume=args.resume)
     if res['metrics'] is None: return 0        # not rank 0 of a torchrun job: rank 0 reports
     print(f"\n{spec.name}: test metrics beside the baselines ({settings.preset} preset, {res['summary']['steps']} steps in "
           f"{res['summary']['train_seconds']:.0f} s), written to {res['run'].path}:")

@@ -118,6 +118,7 @@ def train_run(
     overwrite: bool = False,           # replace an existing run at run_dir
     command: str | None = None,        # the command line, recorded in run.json
     log: Callable[[str], None] = print,
+    resume: bool = False,              # continue the run at run_dir from its train/checkpoints/last.pt
 ) -> dict:                             # run (RunFolder), model, metrics (DataFrame; None off rank 0), summary, data
     "Prepare the data, fit, evaluate on the test block beside the baselines, and write the run folder (rank 0 under torchrun)."
     from finattn.core import get_device
@@ -127,10 +128,14 @@ def train_run(
     _, world, _ = dist_info()
     own_group = world > 1 and not torch.distributed.is_initialized()
     rank, world = init_distributed('cuda' if get_device(settings.train.device).type == 'cuda' else 'cpu')
-    RunFolder(run_dir).check_new(overwrite)   # on every process, so a taken name stops them all...
+    if resume:                                # the same folder, its checkpoints kept; the rest is rewritten at the end
+        last = RunFolder(run_dir).train_dir/'checkpoints'/'last.pt'   # a killed run has run.json and this, no model yet
+        if not (RunFolder(run_dir).is_run() and last.is_file()):
+            raise ValueError(f"resume: expected a run folder with a checkpoint {str(last)!r} to continue from; there is none")
+    else: RunFolder(run_dir).check_new(overwrite)   # on every process, so a taken name stops them all...
     if world > 1: torch.distributed.barrier() # ...before rank 0 starts writing there
     try:
-        run = RunFolder.create(run_dir, overwrite) if rank == 0 else RunFolder(run_dir)
+        run = RunFolder.create(run_dir, overwrite) if rank == 0 and not resume else RunFolder(run_dir)
         if rank == 0: run.write_info(spec, settings, command)
         seed_everything(settings.train.seed)      # the run is a function of its settings: seeded before data and model exist
         t0 = time.perf_counter()
@@ -141,7 +146,7 @@ def train_run(
         prep_seconds = time.perf_counter() - t0
         line = spec.describe(data, settings)
         if line and rank == 0: log(f"data: {line}" + (f" (each of {world} processes takes 1/{world} of every batch)" if world > 1 else ""))
-        settings = replace(settings, train=replace(settings.train, out_dir=str(run.train_dir)))
+        settings = replace(settings, train=replace(settings.train, out_dir=str(run.train_dir), resume='last' if resume else None))
         res = spec.fit(data, settings, run.train_dir)
         model = res.model.cpu().float().eval()
         summary = {'preset': settings.preset, 'epochs': settings.train.epochs, 'steps': res.steps, 'best': res.best,

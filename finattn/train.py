@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_train.ipynb #7aa25926
 from __future__ import annotations
-import csv, json, math, os, random, re, sys, time, warnings
+import csv, json, logging, math, os, random, re, sys, time, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,9 +24,9 @@ from .core import (atomic_save, atomic_write, autocast, check_option, check_prec
                           config_to_dict, get_device, grad_scaler, load_state_strict, safe_load, seed_everything)
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'NO_DECAY_MODULES', 'TrainConfig', 'param_groups', 'LRSchedule', 'dist_info', 'init_distributed',
-           'derive_seed', 'EpochSampler', 'make_loader', 'batch_size_of', 'mean_metrics', 'unwrap', 'get_rng_state',
-           'set_rng_state', 'load_checkpoint', 'NonFiniteLossError', 'Trainer']
+__all__ = ['SCHEDULES', 'NO_DECAY_MODULES', 'logger', 'TrainConfig', 'param_groups', 'LRSchedule', 'dist_info',
+           'init_distributed', 'derive_seed', 'EpochSampler', 'make_loader', 'batch_size_of', 'mean_metrics', 'unwrap',
+           'get_rng_state', 'set_rng_state', 'load_checkpoint', 'NonFiniteLossError', 'epoch_line', 'Trainer']
 
 # %% ../nbs/30_train.ipynb #5751b304
 SCHEDULES = ('cosine', 'onecycle', 'constant')
@@ -62,6 +62,7 @@ class TrainConfig:
     out_dir: str | None = None       # checkpoints, metrics.jsonl/csv, TensorBoard; None: nothing on disk
     progress: bool | None = None     # progress bar; None: on in a terminal or notebook, off in CI and pipes
     tensorboard: bool = False        # also log to out_dir/tb (needs the tensorboard package)
+    resume: str | None = None        # fit's default `resume`: a checkpoint, or 'last' (out_dir's last.pt); the CLI's --resume
 
     def __post_init__(self):
         check_range(self.epochs, 'epochs', 1); check_range(self.lr, 'lr', 0, low_inclusive=False)
@@ -267,6 +268,14 @@ def _samplers(loader) -> list:
     cands = [getattr(loader, 'sampler', None), bs, getattr(bs, 'sampler', None)]
     return list({id(s): s for s in cands if hasattr(s, 'set_epoch')}.values())
 
+logger = logging.getLogger('finattn.train')   # one INFO line per epoch, DEBUG per logged step; silent unless configured
+
+def epoch_line(record: Mapping, epochs: int, seconds: float, best: bool) -> str:
+    "One concise line for an epoch's record: its number, every metric to 4 digits, the time, and a mark when it is the best."
+    metrics = '  '.join(f"{k} {v:.4g}" for k, v in record.items()
+                        if k not in ('epoch', 'step', 'lr') and isinstance(v, (int, float)) and not isinstance(v, bool))
+    return f"epoch {record['epoch'] + 1}/{epochs}  {metrics}  lr {record['lr']:.2e}  ({seconds:.1f} s){'  *best' if best else ''}"
+
 def _show_progress(flag: bool | None, rank: int) -> bool:
     if flag is not None: return flag and rank == 0
     if rank != 0 or os.environ.get('CI'): return False
@@ -314,6 +323,7 @@ class Trainer:
         self.scheduler, self.history, self._tb = None, [], None
         self.epoch = self.batch = self.step = self.n_skipped = 0
         self.best, self.top_k, self.bad_epochs, self.stopped = None, [], 0, False
+        self._epoch_start = time.perf_counter()
         self._dropped, self._n_records = [], 0  # top-k files to delete; history length of a resumed checkpoint
         self._loss_sum, self._loss_steps = 0.0, 0  # this epoch's training loss, for the epoch record
 
@@ -330,6 +340,7 @@ class Trainer:
         steps_per_epoch = math.ceil(n_batches / c.grad_accum)
         schedule = LRSchedule(c.epochs * steps_per_epoch, c.schedule, c.warmup_frac, c.min_lr_ratio, c.div_factor)
         self.scheduler = LambdaLR(self.optimizer, schedule)
+        if resume is None: resume = c.resume
         rng = self._restore(resume, n_batches) if resume is not None else None
         self.scheduler.lr_lambdas[0] = schedule  # resuming with more epochs stretches the schedule
         self._open_logs()
@@ -343,6 +354,7 @@ class Trainer:
                 if rng is not None and self.batch: set_rng_state(rng)  # mid-epoch: as at the checkpoint
                 rng = None
                 bar.reset(); bar.update(math.ceil(self.batch / c.grad_accum)); bar.set_description(f"epoch {self.epoch}")
+                self._epoch_start = time.perf_counter()
                 self.model.train()
                 while self.batch < n_batches:
                     lr, n_micro = self.optimizer.param_groups[0]['lr'], min(c.grad_accum, n_batches - self.batch)
@@ -352,6 +364,7 @@ class Trainer:
                     if terms is not None and self.step % c.log_every == 0:
                         record = {'epoch': self.epoch, 'step': self.step, 'lr': lr, **self._mean(terms)}
                         self._log(record, 'on_step_end'); bar.set_postfix(loss=f"{record['loss']:.4g}")
+                        if self.rank == 0: logger.debug('step %d  %s', self.step, '  '.join(f"{k} {v:.4g}" for k, v in record.items() if k not in ('epoch', 'step')))
                     if c.checkpoint_every and self.step % c.checkpoint_every == 0: self._save('last.pt')
                 self._end_epoch(val_loader)
         finally:
@@ -424,6 +437,8 @@ class Trainer:
         self.epoch, self.batch, self._loss_sum, self._loss_steps = self.epoch + 1, 0, 0.0, 0  # saved as "next epoch"
         self.stopped = c.early_stopping_patience is not None and self.bad_epochs >= c.early_stopping_patience
         self._log(record, 'on_epoch_end')
+        if self.rank == 0: logger.info(epoch_line(record, c.epochs, time.perf_counter() - self._epoch_start,
+                                                  self.best is not None and self.best['epoch'] == record['epoch']))
         self._save('last.pt', *new_files)
 
     @torch.no_grad()
@@ -497,7 +512,7 @@ class Trainer:
             raise ValueError(f"train_loader: the checkpoint {str(path)!r} was written with {p['n_batches']} batches "
                              f"per epoch, this loader has {n_batches}; resume needs the same data and batch size")
         changed = sorted(k for k, v in config_to_dict(self.config).items() if state['config'].get(k) != v
-                         and k not in ('epochs', 'progress', 'log_every', 'tensorboard', 'early_stopping_patience', 'out_dir'))
+                         and k not in ('epochs', 'progress', 'log_every', 'tensorboard', 'early_stopping_patience', 'out_dir', 'resume'))
         if changed: warnings.warn(f"resume: the config differs from the checkpoint's in {changed}")
         load_state_strict(unwrap(self.model), state['model'], f"model weights in {str(path)!r}")
         self.optimizer.load_state_dict(state['optimizer']); self.scheduler.load_state_dict(state['scheduler'])

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from ..core import check_range, seed_everything
+from ..core import check_option, check_range, seed_everything
 from ..encodings import calendar_features
 from ..features import INTRADAY_FEATURES, FeatureConfig, drop_warmup, intraday_features
 from ..losses import pinball_loss
@@ -28,11 +28,12 @@ from ..registry import ExportSpec, ModelSpec, TrainResult, register
 # %% auto #0
 __all__ = ['BASELINES', 'LEVEL_BASELINES', 'MIGT_SPEC', 'BarData', 'forward_log_returns', 'bar_data', 'series_data',
            'split_blocks', 'prepare_bars', 'BarWindows', 'bars_per_day', 'fit_periodicity', 'periodicity_settings',
-           'start_quantiles', 'QuantileObjective', 'fit_migt', 'predict_quantiles', 'quantile_metrics',
-           'rolling_quantile_baseline', 'seasonal_quantile_baseline', 'linear_quantile_baseline',
-           'repeat_last_baseline', 'seasonal_naive_baseline', 'ridge_lookback_baseline', 'baseline_quantiles',
-           'naive_method', 'per_sample_pinball', 'evaluate_migt', 'conformal_offsets', 'apply_offsets', 'bar_folds',
-           'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward', 'migt_export']
+           'start_linear_term', 'start_quantiles', 'QuantileObjective', 'fit_migt', 'predict_quantiles',
+           'quantile_metrics', 'rolling_quantile_baseline', 'seasonal_quantile_baseline', 'linear_quantile_baseline',
+           'repeat_last_baseline', 'seasonal_naive_baseline', 'ridge_lookback_baseline', 'ridge_all_baseline',
+           'baseline_quantiles', 'naive_method', 'per_sample_pinball', 'evaluate_migt', 'conformal_offsets',
+           'apply_offsets', 'bar_folds', 'walk_forward_migt', 'BarOptions', 'migt_inputs', 'migt_forward',
+           'migt_export']
 
 # %% ../../nbs/21a_migt_train.ipynb #85199715
 @dataclass
@@ -136,12 +137,37 @@ def periodicity_settings(data: BarData, config: MIGTConfig) -> dict:
     n = bars_per_day(data.index)
     return {'n_slots': max(n, 1), 'periodicity': config.uses_periodicity and n > 1}
 
+def _start_windows(data: BarData, n_windows: int) -> np.ndarray:
+    "Up to `n_windows` evenly spaced training window ends."
+    return data.train[np.unique(np.linspace(0, len(data.train) - 1, min(n_windows, len(data.train))).astype(int))]
+
+@torch.no_grad()
+def start_linear_term(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256, l2: float = 1e-3):
+    "Start the linear look-back term at the ridge regression of the training targets, less the heads' start median, on its inputs."
+    if model.skip is None: return
+    X, R, ok = [], [], []
+    mid = model.config.quantiles.index(0.5) if 0.5 in model.config.quantiles else len(model.config.quantiles) // 2
+    for b in DataLoader(BarWindows(data, _start_windows(data, n_windows), model.config.max_bars), batch_size=batch_size):
+        model.skip.weight.zero_(); model.skip.bias.zero_()
+        base = model.eval()(b['x'], b['mask'], b['calendar']).quantiles[..., mid]          # (B, H) without the term
+        X.append(model.linear_inputs(b['x'], b['mask']).double()); R.append((b['y'] - base).double()); ok.append(b['y_valid'])
+    X, R, ok = torch.cat(X), torch.cat(R) / float(model.norm.global_std[model.config.target_variable]), torch.cat(ok)
+    W, bias = torch.zeros(R.shape[1], X.shape[1], dtype=torch.float64), torch.zeros(R.shape[1], dtype=torch.float64)
+    for k in range(R.shape[1]):                                  # per horizon, on its valid windows
+        Xk, rk = X[ok[:, k]], R[ok[:, k], k]
+        if len(rk) < 2: continue
+        mx, mr = Xk.mean(0), rk.mean()
+        A = (Xk - mx).T @ (Xk - mx)
+        W[k] = torch.linalg.solve(A + l2 * A.trace() / len(A) * torch.eye(len(A), dtype=A.dtype), (Xk - mx).T @ (rk - mr))
+        bias[k] = mr - mx @ W[k]
+    model.skip.weight.copy_(W.float()); model.skip.bias.copy_(bias.float())
+    model.train()
+
 @torch.no_grad()
 def start_quantiles(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256):
     "Start the heads at the empirical quantiles of (up to `n_windows` evenly spaced) training targets in the heads' units."
-    ends = data.train[np.unique(np.linspace(0, len(data.train) - 1, min(n_windows, len(data.train))).astype(int))]
     z, ok = [], []
-    for b in DataLoader(BarWindows(data, ends, model.config.max_bars), batch_size=batch_size):
+    for b in DataLoader(BarWindows(data, _start_windows(data, n_windows), model.config.max_bars), batch_size=batch_size):
         z.append(model.normalise_target(b['x'], b['mask'], b['calendar'], b['y'])); ok.append(b['y_valid'])
     z, ok = torch.cat(z).double(), torch.cat(ok)
     levels = torch.tensor(model.config.quantiles, dtype=torch.float64)
@@ -173,6 +199,7 @@ def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None
     train_rows = data.values[torch.as_tensor(data.train)]
     model.norm.set_global_stats(train_rows.mean(0), train_rows.std(0))     # training rows only
     if model.periodicity is not None: fit_periodicity(model.periodicity, data)
+    start_linear_term(model, data)                                          # then the heads start on what it leaves
     start_quantiles(model, data)
     train = make_loader(BarWindows(data, data.train[::stride], config.max_bars), batch_size, shuffle=True, seed=tc.seed)
     val = make_loader(BarWindows(data, data.val[::stride], config.max_bars), batch_size, shuffle=False)
@@ -273,23 +300,33 @@ def seasonal_naive_baseline(data: BarData, ends, levels, season: int | None = No
     back = np.array([s * math.ceil(h / s) - h for h in data.horizons])                # t + h - s ceil(h / s) <= t
     return _with_residual_quantiles(data, ends, levels, lambda rows: y[np.maximum(np.asarray(rows)[:, None] - back, 0)])
 
-def ridge_lookback_baseline(data: BarData, ends, levels, lookback: int = 96, l2: float = 1e-3) -> torch.Tensor:
-    "Ridge regression of y[t+h] - y[t] on the look-back y[t-L+1..t] - y[t] (an NLinear-style linear model), fitted on training windows: (N, n_h, Q)."
+def ridge_lookback_baseline(data: BarData, ends, levels, lookback: int = 96, l2: float = 1e-3,
+                            variables: str = 'target') -> torch.Tensor:
+    "Ridge regression of y[t+h] - y[t] on the look-back y[t-L+1..t] - y[t] (NLinear-style; with variables='all' also every other variable's standardised look-back), fitted on training windows: (N, n_h, Q)."
+    check_option(variables, 'variables', ('target', 'all'))
     y = _target_values(data)
     L = min(lookback, len(y))
-    past = lambda rows: np.stack([y[np.maximum(np.asarray(rows) - j, 0)] for j in range(L - 1, -1, -1)], 1)   # (n, L)
+    others = [v for v in range(len(data.feature_names)) if variables == 'all' and data.feature_names[v] != data.target]
     tr = _training_rows(data)
-    X = past(tr) - y[tr, None]
+    z = data.values[:, others].double().numpy()
+    z = (z - z[:tr[-1] + 1].mean(0)) / (z[:tr[-1] + 1].std(0) + 1e-12)                # training statistics: one scale for the ridge
+    lag = lambda a, rows: np.stack([a[np.maximum(np.asarray(rows) - j, 0)] for j in range(L - 1, -1, -1)], 1)   # (n, L, ...)
+    past = lambda rows: np.concatenate([lag(y, rows) - y[np.asarray(rows), None], lag(z, rows).reshape(len(rows), -1)], 1)
+    X = past(tr)
     ok = data.valid[tr].numpy().all(1)
     X, Y = X[ok], data.targets[tr].double().numpy()[ok] - y[tr][ok, None]
     mx, my = X.mean(0), Y.mean(0)
     A = (X - mx).T @ (X - mx)
-    beta = np.linalg.solve(A + l2 * np.trace(A) / L * np.eye(L), (X - mx).T @ (Y - my))   # (L, n_h), ridge relative to the scale
-    point = lambda rows: (past(rows) - y[np.asarray(rows), None] - mx) @ beta + my + y[np.asarray(rows), None]
+    beta = np.linalg.solve(A + l2 * np.trace(A) / len(A) * np.eye(len(A)), (X - mx).T @ (Y - my))   # ridge relative to the scale
+    point = lambda rows: (past(rows) - mx) @ beta + my + y[np.asarray(rows), None]
     return _with_residual_quantiles(data, ends, levels, point)
 
+def ridge_all_baseline(data: BarData, ends, levels, lookback: int = 96) -> torch.Tensor:
+    "`ridge_lookback_baseline` on every variable's look-back: the linear model that also sees cross-variable lags."
+    return ridge_lookback_baseline(data, ends, levels, lookback, variables='all')
+
 LEVEL_BASELINES = {'repeat_last': repeat_last_baseline, 'seasonal_naive': seasonal_naive_baseline,
-                   'ridge_lookback': ridge_lookback_baseline}
+                   'ridge_lookback': ridge_lookback_baseline, 'ridge_all': ridge_all_baseline}
 
 def baseline_quantiles(data: BarData, ends, levels) -> dict:
     "Every baseline's quantiles (N, n_h, Q) for the windows ending at `ends`, fitted on `data.train` (`BASELINES` of returns, `LEVEL_BASELINES` of levels)."

@@ -46,6 +46,7 @@ class MIGTConfig:
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
     positions: bool | None = None                # a learned embedding of each bar's distance from the window's end; None: for level targets
+    linear_skip: bool | None = None              # add a linear map of the normalised look-back (all variables) to the heads; None: for level targets
     use_gradient_checkpointing: bool = False
 
     def __post_init__(self):
@@ -72,6 +73,11 @@ class MIGTConfig:
     def uses_positions(self) -> bool:
         "Whether bars carry learned positions: as set, or (None) for level targets, where order carries the signal."
         return self.denormalise in LEVEL_MODES if self.positions is None else self.positions
+
+    @property
+    def uses_linear_skip(self) -> bool:
+        "Whether a linear look-back term (NLinear/DLinear-style, zero at the start) joins the heads: as set, or (None) for level targets."
+        return self.denormalise in LEVEL_MODES if self.linear_skip is None else self.linear_skip
 
     @property
     def uses_periodicity(self) -> bool:
@@ -246,6 +252,9 @@ class MIGT_TVDT(nn.Module):
         self.temporal, self.variable = enc(c.n_temporal_layers), enc(c.n_variable_layers)
         self.time_pool, self.var_pool = AttentionPooling(c.d_model), AttentionPooling(c.d_model)
         self.heads = QuantileHeads(c.d_model, len(c.horizons), c.quantiles, c.dropout)
+        # the strong simple model of long-horizon benchmarks, inside: the attention path then learns what it misses
+        self.skip = nn.Linear(c.max_bars * c.n_variables, len(c.horizons)) if c.uses_linear_skip else None
+        if self.skip is not None: nn.init.zeros_(self.skip.weight); nn.init.zeros_(self.skip.bias)
         self.periodicity = IntradayPeriodicity(c.n_slots, c.horizons) if c.uses_periodicity else None
         self.register_buffer('horizon_steps', torch.tensor(c.horizons, dtype=torch.float32), persistent=False)
 
@@ -283,7 +292,19 @@ class MIGT_TVDT(nn.Module):
         qn = self.heads(ctx)                                                # (B, H, Q) normalised units
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
         q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps, c.denormalise, rho, self._anchor(x, padding_mask))
+        if self.skip is not None: q = q + self._linear_term(x, padding_mask)[..., None]   # every quantile of a horizon alike
         return MIGTOutput(q, qn, t_out.aux_loss + v_out.aux_loss, t_out.weights, v_out.weights)
+
+    def linear_inputs(self, x: Tensor, padding_mask: Tensor) -> Tensor:
+        "The linear term's inputs (B, max_bars * V): the bars in global units, left-padded with zeros to max_bars."
+        c, T = self.config, x.shape[1]
+        # global, not per-window, statistics: a window's own scale would make a cross-variable lag non-linear
+        g = torch.where(padding_mask[..., None], (x - self.norm.global_mean) / self.norm.global_std, torch.zeros_like(x))
+        return F.pad(g, (0, 0, c.max_bars - T, 0)).reshape(len(x), -1)
+
+    def _linear_term(self, x: Tensor, padding_mask: Tensor) -> Tensor:
+        "The linear look-back term (B, H) in the target's units: an affine map of the raw bars."
+        return upcast(self.skip(self.linear_inputs(x, padding_mask))) * self.norm.global_std[self.config.target_variable]
 
     def _anchor(self, x: Tensor, padding_mask: Tensor) -> Tensor | None:
         "The target variable's value at each window's last real bar (B,), for the 'last_value' mode."
@@ -297,6 +318,7 @@ class MIGT_TVDT(nn.Module):
         "Targets y (B, H) in the heads' units: the inverse of the de-normalisation (an increasing affine map per horizon)."
         c = self.config
         x = torch.where(padding_mask[..., None], x, torch.zeros_like(x))   # padded bars never enter
+        if self.skip is not None: y = y - self._linear_term(x, padding_mask)   # the heads model what the linear term leaves
         _, stats = self.norm(x, padding_mask)
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
         anchor = self._anchor(x, padding_mask)
