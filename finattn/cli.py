@@ -163,11 +163,13 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 # %% ../nbs/60_cli.ipynb #7a2a74fe
-def _print_metrics(df: pd.DataFrame, digits: int = 4):
-    "A metrics table: counts as integers, floats to `digits` significant places, list-valued columns left out."
+def _print_metrics(df: pd.DataFrame, digits: int = 4, columns: dict | None = None):
+    "A metrics table: counts as integers, floats to `digits` significant places, list-valued columns left out; then what its columns mean."
     df = df[[c for c in df.columns if not df[c].map(lambda v: isinstance(v, (list, dict))).any()]]
     fmt = {c: (lambda v: f"{v:.0f}") for c in df.columns if c.startswith('n_') or c in ('n', 'steps')}
     print(df.to_string(index=False, formatters=fmt, float_format=lambda v: f"{v:.{digits}g}"))
+    told = [f"  {c}: {columns[c]}" for c in df.columns if c in (columns or {})]
+    if told: print("columns:\n" + "\n".join(told))
 
 def _hint_parser(hint):
     "The argparse `type` of a config field: strings stay strings, anything else is read as YAML (3, 0.1, null, [1, 2])."
@@ -245,7 +247,7 @@ def cmd_train(args) -> int:
     if res['metrics'] is None: return 0        # not rank 0 of a torchrun job: rank 0 reports
     print(f"\n{spec.name}: test metrics beside the baselines ({settings.preset} preset, {res['summary']['steps']} steps in "
           f"{res['summary']['train_seconds']:.0f} s), written to {res['run'].path}:")
-    _print_metrics(res['metrics'])
+    _print_metrics(res['metrics'], columns=spec.columns)
     return 0
 
 # %% ../nbs/60_cli.ipynb #089a86a8
@@ -261,7 +263,7 @@ def cmd_evaluate(args) -> int:
     print(f"{run.spec.name} ({type(run.model).__name__}), trained with finattn {run.meta.get('finattn_version', '?')}; "
           f"features: {run.meta.get('features')}")
     table, _ = run.evaluate(args.data)
-    _print_metrics(table)
+    _print_metrics(table, columns=run.spec.columns)
     return 0
 
 # %% ../nbs/60_cli.ipynb #79979657
@@ -297,7 +299,7 @@ def cmd_walk_forward(args) -> int:
           f"{wf.score_name} / the method's; statistic, p_value: paired test of the model against the method "
           f"({'block bootstrap' if wf.labels is not None else 'HAC'}); "
           f"written to {out}:")
-    _print_metrics(table)
+    _print_metrics(table, columns=spec.columns)
     print("\nmean ± std over folds:")
     print(folds.to_string())
     return 0

@@ -65,6 +65,7 @@ class ModelSpec:
     profile_grid: dict = field(default_factory=dict)     # extra profiled axes: name -> values (kernels, checkpointing, ...)
     profile_config: Callable | None = None  # (config, seq_len, **grid) -> the profiled config; default: the preset's
     walk_forward: Callable | None = None  # (settings, n_folds, seeds, out_dir, log) -> finattn.evaluation.WalkForward
+    columns: dict = field(default_factory=dict)          # metrics-table column -> its meaning, printed once under a table
     default_preset: str = 'small'
 
     def __post_init__(self):

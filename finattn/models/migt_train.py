@@ -566,4 +566,9 @@ MIGT_SPEC = register(ModelSpec(
     BarOptions, _prepare, _fit, _evaluate, _predict, export=migt_export, describe=_describe, metadata=_metadata,
     train_defaults={'epochs': 1, 'lr': 3e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_pinball', 'mode': 'min'},
-    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}, walk_forward=_walk_forward))
+    profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}, walk_forward=_walk_forward,
+    columns={'pinball': 'mean quantile (pinball) loss over horizons and levels: lower is better',
+             'crps': 'CRPS approximated from the quantiles', 'crossing_rate': 'share of forecasts whose quantiles cross',
+             'median_mae': 'mean absolute error of the median', 'median_mse': 'mean squared error of the median',
+             'coverage_10_90': 'share of targets inside the 10-90 % interval (0.8 when calibrated)',
+             'coverage_25_75': 'the same for 25-75 % (0.5 when calibrated)'}))

@@ -25,7 +25,7 @@ from ..panel_features import panel_features, prescreen
 from ..train import Trainer, TrainConfig, dist_info
 from ..data import load_builtin, load_daily_panel, panel_to_array
 from ..registry import ExportSpec, ModelSpec, TrainResult, register
-from ..evaluation import WalkForward, pool_folds
+from ..evaluation import WalkForward, paired_test, pool_folds
 
 # %% auto #0
 __all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel',
@@ -123,7 +123,9 @@ def forecast_metrics(pred: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, la
         ics = torch.stack([spearman_ic(p[..., h], t[..., h], m[..., h]) for h in range(p.shape[-1])], -1)  # (n, H)
         row = {'ic_by_horizon': [ic_summary(ics[:, h])['mean'] for h in range(ics.shape[1])]}
         s = ic_summary(ics[:, -1])
-        row.update(ic=s['mean'], icir=s['icir'], n_dates=s['n'])
+        last = ics[:, -1].double().numpy()                          # overlapping H-day returns: a HAC t, not icir * sqrt(n)
+        ic_t = paired_test(last, np.zeros_like(last), horizon=p.shape[-1]).statistic if np.isfinite(last).sum() > 2 else float('nan')
+        row.update(ic=s['mean'], icir=s['icir'], ic_t=ic_t, n_dates=s['n'])
         for k in ks: row[f'hit@{k}'] = float(np.nanmean(top_k_hit_rate(p[..., -1], t[..., -1], m[..., -1], k).numpy()))
         row['spread_q5_q1'] = float(np.nanmean(quantile_spread(p[..., -1], t[..., -1], m[..., -1]).numpy()))
         res[l] = row
@@ -475,4 +477,9 @@ MULTI_ASSET_SPEC = register(ModelSpec(
     describe=_describe, metadata=_metadata, plots=_plots,
     train_defaults={'epochs': 1, 'lr': 1e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_ic', 'mode': 'max', 'lr_scale': {'gate_logit': GATE_LR_SCALE}},
-    profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}, walk_forward=_walk_forward))
+    profile_case=_profile_case, profile_grid={'checkpointing': (False, True)}, walk_forward=_walk_forward,
+    columns={'lag': 'the returns start this many days after the last input (1: from its close)',
+             'ic': 'mean over test dates of the rank correlation of scores with the last horizon\'s returns',
+             'icir': 'ic / its standard deviation over dates', 'ic_t': 't-statistic of ic (HAC: the returns overlap)',
+             'n_dates': 'test dates', 'hit@5': 'share of the 5 highest-scored assets that are among the 5 best returns',
+             'hit@10': 'the same for the top 10', 'spread_q5_q1': 'mean return of the top score quintile minus the bottom\'s'}))
