@@ -145,7 +145,7 @@ def _start_windows(data: BarData, n_windows: int) -> np.ndarray:
 def start_linear_term(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256, l2: float = 1e-3):
     "Start the linear look-back term at the ridge regression of the training targets, less the heads' start median, on its inputs."
     if model.skip is None: return
-    X, R, ok = [], [], []
+    X, R, ok, was_training = [], [], [], model.training
     mid = model.config.quantiles.index(0.5) if 0.5 in model.config.quantiles else len(model.config.quantiles) // 2
     for b in DataLoader(BarWindows(data, _start_windows(data, n_windows), model.config.max_bars), batch_size=batch_size):
         model.skip.weight.zero_(); model.skip.bias.zero_()
@@ -161,7 +161,7 @@ def start_linear_term(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, ba
         W[k] = torch.linalg.solve(A + l2 * A.trace() / len(A) * torch.eye(len(A), dtype=A.dtype), (Xk - mx).T @ (rk - mr))
         bias[k] = mr - mx @ W[k]
     model.skip.weight.copy_(W.float()); model.skip.bias.copy_(bias.float())
-    model.train()
+    model.train(was_training)
 
 @torch.no_grad()
 def start_quantiles(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, batch_size: int = 256):

@@ -46,7 +46,7 @@ class MIGTConfig:
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     use_calendar: bool = True
     positions: bool | None = None                # a learned embedding of each bar's distance from the window's end; None: for level targets
-    linear_skip: bool | None = None              # add a linear map of the normalised look-back (all variables) to the heads; None: for level targets
+    linear_skip: bool | None = None              # add a linear map of the whole look-back (every variable) to the forecast; None: for level targets
     use_gradient_checkpointing: bool = False
 
     def __post_init__(self):
@@ -76,7 +76,7 @@ class MIGTConfig:
 
     @property
     def uses_linear_skip(self) -> bool:
-        "Whether a linear look-back term (NLinear/DLinear-style, zero at the start) joins the heads: as set, or (None) for level targets."
+        "Whether a linear look-back term (DLinear-style; `fit_migt` starts it at the ridge solution) joins the forecast: as set, or (None) for level targets."
         return self.denormalise in LEVEL_MODES if self.linear_skip is None else self.linear_skip
 
     @property
