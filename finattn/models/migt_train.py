@@ -200,6 +200,7 @@ def fit_migt(data: BarData, config: MIGTConfig, train_config: TrainConfig | None
     model.norm.set_global_stats(train_rows.mean(0), train_rows.std(0))     # training rows only
     if model.periodicity is not None: fit_periodicity(model.periodicity, data)
     start_linear_term(model, data)                                          # then the heads start on what it leaves
+    if model.skip is not None: model.skip.requires_grad_(False)             # kept at the ridge solution (chosen on validation)
     start_quantiles(model, data)
     train = make_loader(BarWindows(data, data.train[::stride], config.max_bars), batch_size, shuffle=True, seed=tc.seed)
     val = make_loader(BarWindows(data, data.val[::stride], config.max_bars), batch_size, shuffle=False)
