@@ -172,6 +172,11 @@ class AttentionOutput:
     cache: KVCache | None = None      # the updated cache when `use_cache` or a cache was given
 
 # %% ../nbs/01_attention.ipynb #fcc0619f
+def _zero_padded(k: Tensor, v: Tensor, padding_mask: Tensor) -> tuple[Tensor, Tensor]:
+    "Keys and values (B, H, T, d) with zeros at padded positions: a NaN there would reach every row as 0 x NaN."
+    keep = padding_mask[:, None, :, None]
+    return k.masked_fill(~keep, 0), v.masked_fill(~keep, 0)
+
 class MultiHeadAttention(nn.Module):
     "Multi-head self or cross attention (batch first) with a pluggable kernel, masks and a KV cache."
     def __init__(
@@ -230,6 +235,7 @@ class MultiHeadAttention(nn.Module):
         if not cross:                                     # self-attention: one fused projection
             q, k, v = self.in_proj(query).chunk(3, -1)
             q, k, v = self._heads(q), self._heads(k), self._heads(v)
+            if padding_mask is not None: k, v = _zero_padded(k, v, padding_mask)
             key_padding, past = padding_mask, 0
             if cache is not None:
                 past = cache.length
@@ -246,6 +252,7 @@ class MultiHeadAttention(nn.Module):
                     k = F.linear(key, w[d:2*d], None if b is None else b[d:2*d])
                     v = F.linear(value, w[2*d:], None if b is None else b[2*d:])
                 k, v = self._heads(k), self._heads(v)
+                if padding_mask is not None: k, v = _zero_padded(k, v, padding_mask)
                 if use_cache: cache = KVCache(k, v, padding_mask, static=True)
                 key_padding = padding_mask
             else:
@@ -257,9 +264,8 @@ class MultiHeadAttention(nn.Module):
         mask, is_causal, has_empty_rows = None, False, False
         if self.kernel == 'frequency':
             if key_padding is not None:                   # padded positions contribute nothing to any spectrum
-                keep = key_padding[:, None, :, None].to(k.dtype)
-                k, v = k * keep, v * keep
-                if not cross: q = q * keep                # self-attention: the queries share the keys' padding
+                keep = key_padding[:, None, :, None]         # (k and v are zero there already)
+                if not cross: q = q.masked_fill(~keep, 0)     # self-attention: the queries share the keys' padding
         else:
             if causal and key_padding is None and attn_mask is None and (T_q == T_k or T_q == 1 and past > 0):
                 is_causal = T_q == T_k and T_q > 1        # a single new query may see every past key: no mask

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_data.ipynb #e5a5edce
 from __future__ import annotations
-import gzip, os, re, zipfile
+import gzip, os, re, warnings, zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -293,7 +293,13 @@ def _as_prices(close) -> np.ndarray:
     c = close.detach().cpu().numpy() if isinstance(close, Tensor) else np.asarray(close)
     if c.ndim < 1 or not np.issubdtype(c.dtype, np.number):
         raise ValueError(f"close: expected a numeric array (D, ...), got dtype {c.dtype} and shape {c.shape}")
-    return c.astype(np.float64)
+    c = c.astype(np.float64)
+    bad = c <= 0                        # rare and consequential (WTI at -37.63): said, never silent
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        warnings.warn(f"close: {int(bad.sum())} price(s) <= 0 (first at index {first}: {c[first]:g}): a return into one is "
+                      f"kept as a loss beyond -100 %, a return out of one is invalid")
+    return c
 
 def simple_returns(
     close,                       # (D, ...) prices; NaN = no price

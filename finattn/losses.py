@@ -177,6 +177,9 @@ def binary_focal_loss(
     _check_valid_finite(logits, m, 'logits')
     z = torch.where(m, upcast(logits), 0.0)
     t = torch.where(m, target.to(z.dtype), 0.0)
+    if ((t != 0) & (t != 1)).any():   # a label of 2 or -1 makes the loss negative: never a silent result
+        bad = target.to(z.dtype)[m & (t != 0) & (t != 1)]
+        raise ValueError(f"target: expected labels in {{0, 1}} at real entries, got {bad.numel()} other value(s), e.g. {bad[0].item():g}")
     log_pt = -F.binary_cross_entropy_with_logits(z, t, reduction='none')
     loss = -log_pt
     if gamma != 0: loss = loss * (-torch.expm1(log_pt)).pow(gamma)
