@@ -42,7 +42,7 @@ def _constrained(ctx: Context, tok: LOBTokenizer, msgs, book, what: str) -> list
     g = lambda: torch.Generator(device=ctx.device).manual_seed(0)
     rows = []
     for B, H, use in ((32 if ctx.quick else 256, 8, 'the evaluation: many prompts, 8 events each'),
-                      (1, 8 if ctx.quick else 8, 'a served request: one prompt')):
+                      (1, 8, 'a served request: one prompt')):
         P = 16
         ks = np.linspace(P, len(ids) - H, B).round().astype(int)
         prompts = torch.stack([ids[k - P:k].reshape(-1) for k in ks]).to(ctx.device)

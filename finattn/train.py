@@ -270,10 +270,14 @@ def _samplers(loader) -> list:
 
 logger = logging.getLogger('finattn.train')   # one INFO line per epoch, DEBUG per logged step; silent unless configured
 
+def _terms(record: Mapping, skip: tuple) -> str:
+    "A record's numbers to 4 digits, 'name value' apart by two spaces, without the keys in `skip`."
+    return '  '.join(f"{k} {v:.4g}" for k, v in record.items()
+                     if k not in skip and isinstance(v, (int, float)) and not isinstance(v, bool))
+
 def epoch_line(record: Mapping, epochs: int, seconds: float, best: bool) -> str:
     "One concise line for an epoch's record: its number, every metric to 4 digits, the time, and a mark when it is the best."
-    metrics = '  '.join(f"{k} {v:.4g}" for k, v in record.items()
-                        if k not in ('epoch', 'step', 'lr') and isinstance(v, (int, float)) and not isinstance(v, bool))
+    metrics = _terms(record, ('epoch', 'step', 'lr'))
     return f"epoch {record['epoch'] + 1}/{epochs}  {metrics}  lr {record['lr']:.2e}  ({seconds:.1f} s){'  *best' if best else ''}"
 
 def _show_progress(flag: bool | None, rank: int) -> bool:
@@ -364,7 +368,8 @@ class Trainer:
                     if terms is not None and self.step % c.log_every == 0:
                         record = {'epoch': self.epoch, 'step': self.step, 'lr': lr, **self._mean(terms)}
                         self._log(record, 'on_step_end'); bar.set_postfix(loss=f"{record['loss']:.4g}")
-                        if self.rank == 0: logger.debug('step %d  %s', self.step, '  '.join(f"{k} {v:.4g}" for k, v in record.items() if k not in ('epoch', 'step')))
+                        if self.rank == 0 and logger.isEnabledFor(logging.DEBUG):   # no formatting in the loop unless asked
+                            logger.debug('step %d  %s', self.step, _terms(record, ('epoch', 'step')))
                     if c.checkpoint_every and self.step % c.checkpoint_every == 0: self._save('last.pt')
                 self._end_epoch(val_loader)
         finally:

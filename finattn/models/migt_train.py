@@ -147,9 +147,9 @@ def start_linear_term(model: MIGT_TVDT, data: BarData, n_windows: int = 4096, ba
     if model.skip is None: return
     X, R, ok, was_training = [], [], [], model.training
     mid = model.config.quantiles.index(0.5) if 0.5 in model.config.quantiles else len(model.config.quantiles) // 2
+    model.skip.weight.zero_(); model.skip.bias.zero_(); model.eval()
     for b in DataLoader(BarWindows(data, _start_windows(data, n_windows), model.config.max_bars), batch_size=batch_size):
-        model.skip.weight.zero_(); model.skip.bias.zero_()
-        base = model.eval()(b['x'], b['mask'], b['calendar']).quantiles[..., mid]          # (B, H) without the term
+        base = model(b['x'], b['mask'], b['calendar']).quantiles[..., mid]                  # (B, H) without the term
         X.append(model.linear_inputs(b['x'], b['mask']).double()); R.append((b['y'] - base).double()); ok.append(b['y_valid'])
     X, R, ok = torch.cat(X), torch.cat(R) / float(model.norm.global_std[model.config.target_variable]), torch.cat(ok)
     W, bias = torch.zeros(R.shape[1], X.shape[1], dtype=torch.float64), torch.zeros(R.shape[1], dtype=torch.float64)
