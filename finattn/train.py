@@ -525,7 +525,25 @@ class Trainer:
         for k in ('epoch', 'batch', 'step', 'n_skipped', 'best', 'bad_epochs', 'stopped'): setattr(self, k, p[k])
         self.top_k, self._loss_sum, self._loss_steps = [list(t) for t in p['top_k']], p['loss_sum'], p['loss_steps']
         self._n_records = p['n_records']
+        if resume == 'last': self._reconcile(state)
         return state['rng'][self.rank] if self.rank < len(state['rng']) else None
+
+    def _reconcile(self, state: dict):
+        "Re-derive best.pt and top/ from an epoch-end last.pt, for a kill between that epoch's checkpoint writes."
+        p, ckpt = state['progress'], self.out_dir/'checkpoints'
+        if self.rank != 0 or p['batch'] != 0: return   # mid-epoch: no best or top-k file is written there
+        # last.pt is written first, so a kill after it can leave best.pt and top/ one epoch behind; the missing files
+        # are exactly last.pt's state (one state is written under every name of an epoch end)
+        ended = f"epoch={p['epoch'] - 1:03d}-"
+        best = ckpt/'best.pt'
+        if p['best'] is not None and p['best']['epoch'] == p['epoch'] - 1 and (
+                not best.exists() or safe_load(best)['progress']['step'] != p['step']):
+            atomic_save(state, best)
+        kept = {name for _, name in p['top_k']}
+        for name in kept:
+            if not (ckpt/name).exists() and Path(name).name.startswith(ended): atomic_save(state, ckpt/name)
+        for f in (ckpt/'top').glob('*.pt'):           # fallen out of the top k, deleted after last.pt
+            if f"top/{f.name}" not in kept: f.unlink()
 
     # ---- logs
     def _check_loaders(self, train_loader, val_loader):
