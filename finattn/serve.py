@@ -40,9 +40,10 @@ class ServeLimits:
     max_batch: int = 64                  # the most samples in one `/predict` request
     max_axis: int = 4096                 # the most entries along any other dynamic axis (assets, ...)
     max_events: int = 2000               # `/lob/next-events`: the most recent events in one request
+    max_book_levels: int = 50            # `/lob/next-events`: the deepest book level a request may name (LOBSTER files: 1-50)
 
     def __post_init__(self):
-        for name in ('max_request_bytes', 'max_new_tokens', 'max_batch', 'max_axis', 'max_events'):
+        for name in ('max_request_bytes', 'max_new_tokens', 'max_batch', 'max_axis', 'max_events', 'max_book_levels'):
             check_range(getattr(self, name), name, 1)
 
 def _time_limit(model: nn.Module) -> int | None:
@@ -202,7 +203,7 @@ def create_app(
     run_dir: str | Path,                  # a run folder (with model/config.json and weights.pt)
     max_request_bytes: int = 4_000_000,   # larger request bodies get 413
     max_new_tokens_limit: int = 256,      # `/lob/next-events`: a larger max_new_tokens gets 422
-    **limits,                             # other `ServeLimits` fields: max_batch, max_axis, max_events
+    **limits,                             # other `ServeLimits` fields: max_batch, max_axis, max_events, max_book_levels
 ) -> FastAPI:
     "A FastAPI app serving the model of `run_dir`."
     limits = ServeLimits(max_request_bytes=max_request_bytes, max_new_tokens=max_new_tokens_limit, **limits)

@@ -15,7 +15,7 @@ from .serve import FastAPI, JSONResponse, ServeLimits   # FastAPI and pydantic, 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # %% auto #0
-__all__ = ['LOBEvent', 'Quote', 'NextEventsRequest', 'lob_messages', 'encode_request', 'next_events', 'add_routes']
+__all__ = ['LOBEvent', 'Quote', 'NextEventsRequest', 'book_levels', 'lob_messages', 'encode_request', 'next_events', 'add_routes']
 
 # %% ../nbs/41a_serve_lob.ipynb #429f07fe
 class LOBEvent(BaseModel):
@@ -68,10 +68,15 @@ class NextEventsRequest(BaseModel):
         return self
 
 # %% ../nbs/41a_serve_lob.ipynb #4ac3b6bc
+def book_levels(req: NextEventsRequest) -> int:
+    "Levels per side of the request's book: the deepest level its keys name (1 for best_bid/best_ask)."
+    if req.book is None: return 1
+    return max(int(k.rsplit('_', 1)[1]) for k in req.book if k.rsplit('_', 1)[-1].isdigit())
+
 def _book_series(req: NextEventsRequest) -> pd.Series:
     "The book before the first event, LOBSTER layout, from the request."
     if req.book is not None:
-        levels = max(int(k.rsplit('_', 1)[1]) for k in req.book if k.rsplit('_', 1)[-1].isdigit())
+        levels = book_levels(req)
         from finattn.lob import book_columns
         cols = book_columns(levels)
         unknown = sorted(set(req.book) - set(cols))
@@ -157,4 +162,6 @@ def add_routes(
             return JSONResponse(status_code=422, content={'detail': f"max_new_tokens: at most {limits.max_new_tokens} allowed, got {req.max_new_tokens}"})
         if len(req.events) > limits.max_events:
             return JSONResponse(status_code=422, content={'detail': f"events: at most {limits.max_events} allowed, got {len(req.events)}"})
+        if (levels := book_levels(req)) > limits.max_book_levels:   # the book is rebuilt at this depth for every event
+            return JSONResponse(status_code=422, content={'detail': f"book: at most {limits.max_book_levels} levels per side allowed, got {levels}"})
         return next_events(model, tokenizer, req)
