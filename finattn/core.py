@@ -14,10 +14,11 @@ import torch
 from torch import Tensor, nn
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'LOADABLE', 'check_tensor', 'check_option', 'check_range', 'seed_everything', 'get_device',
-           'check_precision', 'autocast', 'grad_scaler', 'upcast', 'count_parameters', 'parameter_table',
-           'CheckpointError', 'atomic_write', 'atomic_save', 'safe_load', 'config_to_dict', 'config_from_dict',
-           'register_loadable', 'save_model', 'read_model_config', 'load_state_strict', 'load_model']
+__all__ = ['PRECISIONS', 'LOADABLE', 'check_tensor', 'input_dtype', 'check_overflow', 'check_option', 'check_range',
+           'seed_everything', 'get_device', 'check_precision', 'autocast', 'grad_scaler', 'upcast', 'count_parameters',
+           'parameter_table', 'CheckpointError', 'atomic_write', 'atomic_save', 'safe_load', 'config_to_dict',
+           'config_from_dict', 'register_loadable', 'save_model', 'read_model_config', 'load_state_strict',
+           'load_model']
 
 # %% ../nbs/00_core.ipynb #96ca8f63
 def _fmt_shape(shape) -> str:
@@ -30,11 +31,14 @@ def check_tensor(
     dims: dict | None = None,          # named sizes bound so far; updated in place with new names
     dtype: torch.dtype | Sequence | str | None = None,  # a dtype, several, or 'float' / 'int' / 'bool' for a family
     finite: bool = True,               # raise on NaN or inf (floating tensors only)
+    empty: bool = True,                # allow a dimension of size 0
 ) -> dict:                             # `dims`, with the names bound by this check
     "Raise `ValueError` naming `name`, the expected and the actual shape/dtype/value, unless `x` conforms."
     dims = {} if dims is None else dims
     if not isinstance(x, Tensor):
         raise ValueError(f"{name}: expected a torch.Tensor, got {type(x).__name__}")
+    if not empty and 0 in x.shape:
+        raise ValueError(f"{name}: expected every dimension >= 1{' ' + _fmt_shape(shape) if shape else ''}, got shape {tuple(x.shape)}")
     if shape is not None:
         want = _fmt_shape(shape)
         expl = _fmt_shape([dims.get(s, s) if isinstance(s, str) else s for s in shape])
@@ -66,6 +70,23 @@ def check_tensor(
         raise ValueError(f"{name}: expected finite values, got {n_nan} NaN and {n_inf} inf "
                          f"in a tensor of shape {tuple(x.shape)}")
     return dims
+
+# %% ../nbs/00_core.ipynb #7e62d5dc
+def input_dtype(module: nn.Module) -> torch.dtype:
+    "The dtype a module's floating inputs must have: its first floating parameter's (float32 if none, e.g. int8 weights)."
+    return next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.float32)
+
+def check_overflow(
+    out: Tensor,                       # a model output computed from finite inputs
+    inputs: Mapping[str, Tensor],      # the inputs, by argument name
+):
+    "Raise `ValueError` naming the largest input when `out` is not finite: the inputs overflowed inside the model."
+    if out.numel() == 0 or torch.isfinite(out).all(): return
+    big = {k: float(v.detach().abs().max()) for k, v in inputs.items() if v.is_floating_point() and v.numel()}
+    name = max(big, key=big.get) if big else ', '.join(inputs)
+    raise ValueError(f"{name}: values up to {big.get(name, float('nan')):.3g} overflowed to NaN/inf inside the model; "
+                     "expected inputs of moderate magnitude (scaled or standardised, as the data pipelines make them)")
+
 
 # %% ../nbs/00_core.ipynb #753620ab
 def check_option(value, name: str, options: Sequence | Mapping):
@@ -160,6 +181,8 @@ def parameter_table(model: nn.Module, depth: int = 1) -> dict[str, int]:
 class CheckpointError(ValueError):
     "A checkpoint that is missing, corrupt, or does not match the model it is loaded into."
 
+_UMASK = os.umask(0); os.umask(_UMASK)    # read once, at import: os.umask can only be read by setting it
+
 def atomic_write(path: str | Path, write: Callable[[Any], None], mode: str = 'wb') -> Path:
     "Call `write(f)` on a temporary file beside `path`, fsync it, then atomically rename it to `path`."
     path = Path(path)
@@ -170,6 +193,7 @@ def atomic_write(path: str | Path, write: Callable[[Any], None], mode: str = 'wb
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)         # mkstemp makes 0600; give the mode `open` would, like every other file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)

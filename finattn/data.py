@@ -40,11 +40,28 @@ OHLCV = ['open', 'high', 'low', 'close', 'volume']
 _ALIASES = {'datetime': 'date', 'timestamp': 'date', 'time_utc': 'date', 'openinterest': 'open_interest',
             'open interest': 'open_interest', 'adj close': 'adj_close'}
 
-def _utc_index(values, tz: str) -> pd.DatetimeIndex:
+def _where(path, i: int) -> str:
+    "Where data row `i` of a file is, for a message: its line in a text file (after the header), its row in Parquet."
+    return f"row {i}" if str(path).endswith('.parquet') else f"line {i + 2}"
+
+def _utc_index(values, tz: str, path=None, column: str = 'date') -> pd.DatetimeIndex:
     "Parse timestamps; naive ones are in `tz`; return them in UTC as an index named `date`."
-    idx = pd.DatetimeIndex(pd.to_datetime(values, format='ISO8601'))
+    try: idx = pd.DatetimeIndex(pd.to_datetime(values, format='ISO8601'))
+    except (ValueError, TypeError, OverflowError):
+        bad = np.flatnonzero(pd.isna(pd.to_datetime(pd.Series(values), format='ISO8601', errors='coerce')).to_numpy())
+        i = int(bad[0]) if len(bad) else 0
+        raise ValueError(f"path: {str(path)!r} column {column!r}: {_where(path, i)} holds {pd.Series(values).iloc[i]!r}, "
+                         "not a timestamp (expected ISO 8601, e.g. 2024-01-02 09:30)") from None
     if idx.tz is None: idx = idx.tz_localize(tz, ambiguous='raise', nonexistent='raise')
     return idx.tz_convert('UTC').rename('date')
+
+def _as_float(df: pd.DataFrame, path) -> pd.DataFrame:
+    "Every column as float64; a value that is not a number is an error naming the file, column and line."
+    for c in df.columns:
+        if pd.api.types.is_numeric_dtype(df[c]): continue
+        bad = np.flatnonzero(pd.to_numeric(df[c], errors='coerce').isna().to_numpy() & df[c].notna().to_numpy())
+        if len(bad): raise ValueError(f"path: {str(path)!r} column {c!r}: {_where(path, int(bad[0]))} holds {df[c].iloc[bad[0]]!r}, not a number")
+    return df.astype('float64')
 
 def _tidy_bars(df: pd.DataFrame, path, tz: str) -> pd.DataFrame:
     "Columns renamed to lower case, a UTC `date` index, OHLCV first, float64, sorted; duplicates raise."
@@ -52,8 +69,8 @@ def _tidy_bars(df: pd.DataFrame, path, tz: str) -> pd.DataFrame:
     if 'date' in df.columns: df = df.set_index('date')
     missing = [c for c in OHLCV if c not in df.columns]
     if missing: raise ValueError(f"path: {str(path)!r} lacks columns {missing}; got {list(df.columns)}")
-    df.index = _utc_index(df.index, tz)
-    df = df[OHLCV + [c for c in df.columns if c not in OHLCV]].astype('float64')
+    df.index = _utc_index(df.index, tz, path)
+    df = _as_float(df[OHLCV + [c for c in df.columns if c not in OHLCV]], path)
     df = df[df['close'].notna()].sort_index(kind='stable')
     if df.index.has_duplicates:
         dup = df.index[df.index.duplicated()]
@@ -101,9 +118,16 @@ def load_intraday(
     if path.suffix == '.parquet':
         _require_pyarrow('load_intraday: reading Parquet')
         return _tidy_bars(pd.read_parquet(path), path, tz)
-    with _open_text(path) as f:
-        header = [h.strip() for h in f.readline().strip().split(',')]
-        first = [v.strip() for v in f.readline().strip().split(',')]
+    if zipfile.is_zipfile(path):
+        raise ValueError(f"path: {str(path)!r} is a zip archive; expected a CSV/TXT (optionally .gz) or Parquet file of bars "
+                         "(LOBSTER zips are read by finattn.lob.load_lobster)")
+    try:
+        with _open_text(path) as f:
+            header = [h.strip() for h in f.readline().strip().split(',')]
+            first = [v.strip() for v in f.readline().strip().split(',')]
+    except (UnicodeDecodeError, gzip.BadGzipFile) as e:
+        raise ValueError(f"path: {str(path)!r} is not a text file of bars ({e}); expected CSV/TXT (optionally .gz) or Parquet") from None
+    if first == ['']: raise ValueError(f"path: {str(path)!r} has a header but no rows")
     names = header
     if len(first) == len(header) + 1 and _CLOCK.match(first[1]):
         names = [header[0], 'Time', *header[1:]]      # date and time of day are separate fields
@@ -128,11 +152,16 @@ def load_series(
         _require_pyarrow('load_series: reading Parquet')
         df = pd.read_parquet(path)
         if isinstance(df.index, pd.DatetimeIndex): df = df.rename_axis('date').reset_index()
-    else: df = pd.read_csv(path)
+    elif zipfile.is_zipfile(path): raise ValueError(f"path: {str(path)!r} is a zip archive; expected a CSV (optionally .gz) or Parquet file")
+    else:
+        try: df = pd.read_csv(path)
+        except (UnicodeDecodeError, gzip.BadGzipFile) as e:
+            raise ValueError(f"path: {str(path)!r} is not a text file ({e}); expected a CSV (optionally .gz) or Parquet file") from None
+    if df.empty: raise ValueError(f"path: {str(path)!r} has no rows")
     df = df.rename(columns=lambda c: _ALIASES.get(str(c).strip().lower(), str(c).strip()))
     when = 'date' if 'date' in df.columns else next((c for c in df.columns if str(c).lower() == 'date'), df.columns[0])
     df = df.set_index(when)
-    df.index = _utc_index(df.index, tz)
+    df.index = _utc_index(df.index, tz, path, when)
     if columns is not None:
         missing = [c for c in columns if c not in df.columns]
         if missing: raise ValueError(f"columns: {missing} not in {str(path)!r}; it has {list(df.columns)}")
@@ -175,6 +204,17 @@ def _lobster_files(path: Path) -> tuple[dict, Callable]:
         if m: found.setdefault((m['ticker'].split('/')[-1], m['date'], int(m['level'])), {})[m['kind']] = n
     return {k: v for k, v in found.items() if len(v) == 2}, opener
 
+def _read_lobster_csv(opener, name, names, usecols, dtype) -> pd.DataFrame:
+    "One LOBSTER CSV (no header) with its dtypes; a truncated or non-numeric file is an error naming the file and line."
+    try:
+        with opener(name) as f: return pd.read_csv(f, header=None, names=names, usecols=usecols, dtype=dtype)
+    except ValueError:                                   # pandas says only "Integer column has NA values in column 3"
+        with opener(name) as f: raw = pd.read_csv(f, header=None, names=names, usecols=usecols, dtype=str)
+        bad = raw.apply(pd.to_numeric, errors='coerce').isna().any(axis=1).to_numpy()
+        where = f"line {int(bad.argmax()) + 1}" if bad.any() else "a line"
+        raise ValueError(f"path: {name} is not a complete LOBSTER file: {where} has missing or non-numeric fields "
+                         "(a truncated download?)") from None
+
 def load_lobster(
     path: str | Path,           # LOBSTER zip file, or a folder of its CSV files
     level: int | None = None,   # book levels to return (default: all in the file); a deeper file is cut to `level`
@@ -195,13 +235,10 @@ def load_lobster(
     key = min(keys, key=lambda k: k[2])          # the shallowest file that has enough levels
     tick, day, file_level = key
     level = file_level if level is None else check_range(level, 'level', 1)
-    with opener(files[key]['message']) as f:
-        msg = pd.read_csv(f, header=None, usecols=range(6), names=['seconds', 'event_type', 'order_id', 'size', 'price', 'direction'],
-                          dtype={'seconds': 'float64', 'event_type': 'int8', 'order_id': 'int64', 'size': 'int64',
-                                 'price': 'int64', 'direction': 'int8'})
+    msg = _read_lobster_csv(opener, files[key]['message'], ['seconds', 'event_type', 'order_id', 'size', 'price', 'direction'], range(6),
+                            {'seconds': 'float64', 'event_type': 'int8', 'order_id': 'int64', 'size': 'int64', 'price': 'int64', 'direction': 'int8'})
     cols = [c for i in range(1, file_level + 1) for c in (f'ask_price_{i}', f'ask_size_{i}', f'bid_price_{i}', f'bid_size_{i}')]
-    with opener(files[key]['orderbook']) as f:
-        book = pd.read_csv(f, header=None, names=cols, usecols=range(4 * level), dtype='int64')
+    book = _read_lobster_csv(opener, files[key]['orderbook'], cols, range(4 * level), 'int64')
     if len(book) != len(msg):
         raise ValueError(f"path: {files[key]['orderbook']} has {len(book)} rows but {files[key]['message']} has {len(msg)}")
     ns = np.round(msg.pop('seconds').to_numpy() * 1e9).astype('int64')

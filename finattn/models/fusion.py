@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..attention import MultiHeadAttention
-from ..core import check_option, check_range, check_tensor, upcast
+from ..core import check_option, check_overflow, check_range, check_tensor, input_dtype, upcast
 from ..layers import LayerNorm, TransformerEncoder
 from ..losses import binary_focal_loss
 
@@ -275,9 +275,10 @@ class MultiTaskCrossModalAttention(nn.Module):
 
     def _check(self, ohlcv: Tensor, tda: Tensor, complexity: Tensor):
         c = self.config
-        dims = check_tensor(ohlcv, 'ohlcv', ('B', c.seq_len, c.n_channels), dtype='float')
-        check_tensor(tda, 'tda', ('B', c.n_tda), dims, dtype='float')
-        check_tensor(complexity, 'complexity', ('B', c.n_complexity), dims, dtype='float')
+        dtype = input_dtype(self)                                 # float64 or integer inputs are refused here, by name
+        dims = check_tensor(ohlcv, 'ohlcv', ('B', c.seq_len, c.n_channels), dtype=dtype, empty=False)
+        check_tensor(tda, 'tda', ('B', c.n_tda), dims, dtype=dtype)
+        check_tensor(complexity, 'complexity', ('B', c.n_complexity), dims, dtype=dtype)
 
     def forward(self,
                 ohlcv: Tensor,            # (B, seq_len, n_channels) OHLCV + technical channels
@@ -286,8 +287,11 @@ class MultiTaskCrossModalAttention(nn.Module):
                 need_weights: bool = False,  # also return the modality weights (attention fusion only)
                 ) -> FusionOutput:
         self._check(ohlcv, tda, complexity)
-        fused = self.fusion(self.ohlcv_encoder(ohlcv), self.tda_encoder(tda), self.complexity_encoder(complexity),
-                            need_weights=need_weights)
+        inputs = {'ohlcv': ohlcv, 'tda': tda, 'complexity': complexity}
+        encoded = self.ohlcv_encoder(ohlcv), self.tda_encoder(tda), self.complexity_encoder(complexity)
+        for e in encoded: check_overflow(e, inputs)     # name the user's input, not the fusion module's
+        fused = self.fusion(*encoded, need_weights=need_weights)
+        if not self.training: check_overflow(fused.output, inputs)
         return FusionOutput(self.trigger_head(fused.output).squeeze(-1), self.max_pct_head(fused.output).squeeze(-1),
                             fused.modality_weights)
 

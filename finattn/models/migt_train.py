@@ -63,6 +63,10 @@ def forward_log_returns(close: np.ndarray, horizons) -> tuple[np.ndarray, np.nda
 
 def bar_data(bars: pd.DataFrame, horizons=(1, 3, 6, 12, 24), feature_config: FeatureConfig | None = None) -> BarData:
     "Features, calendar and targets of OHLCV bars (after the features' warm-up), with empty blocks."
+    step = pd.Series(bars.index).diff().median()
+    if pd.notna(step) and step >= pd.Timedelta('1D'):   # the features read the time of day and the session
+        raise ValueError(f"bars: expected intraday bars, got bars {step} apart (median); for a daily series forecast a "
+                         "column's level with series_data (finattn train migt-tvdt --data FILE --target COLUMN)")
     feats = drop_warmup(intraday_features(bars, feature_config))
     close = bars['close'].reindex(feats.index).to_numpy(np.float64)
     targets, valid = forward_log_returns(close, horizons)

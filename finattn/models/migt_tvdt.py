@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..core import check_option, check_range, check_tensor, upcast
+from ..core import check_option, check_overflow, check_range, check_tensor, input_dtype, upcast
 from ..encodings import CalendarEncoding
 from ..heads import AttentionPooling, MLPHead
 from ..layers import TransformerEncoder
@@ -266,7 +266,7 @@ class MIGT_TVDT(nn.Module):
         need_weights: bool = False,
     ) -> MIGTOutput:
         c = self.config
-        dims = check_tensor(x, 'x', ('B', 'T', c.n_variables), finite=False)
+        dims = check_tensor(x, 'x', ('B', 'T', c.n_variables), dtype=input_dtype(self), finite=False, empty=False)
         check_tensor(padding_mask, 'padding_mask', ('B', 'T'), dims, dtype=torch.bool)
         if dims['T'] > c.max_bars: raise ValueError(f"x: expected at most max_bars={c.max_bars} bars, got {dims['T']}")
         empty = ~padding_mask.any(1)
@@ -278,6 +278,7 @@ class MIGT_TVDT(nn.Module):
         B, T, V = x.shape
         x = torch.where(padding_mask[..., None], x, torch.zeros_like(x))  # padded bars' values never enter
         xn, stats = self.norm(x, padding_mask)                              # (B, T, V)
+        check_overflow(stats[1], {'x': x})  # the variance of 1e30 values is inf: say so here, not in an inner layer's terms
         h = xn[..., None] * self.var_weight + self.var_bias                 # (B, T, V, D)
         if self.calendar is not None: h = h + self.calendar(calendar)[:, :, None].to(h.dtype)
         if self.position is not None: h = h + self.position[:T].flip(0)[:, None].to(h.dtype)   # row 0 = the last bar
@@ -293,6 +294,7 @@ class MIGT_TVDT(nn.Module):
         rho = self.periodicity(calendar[..., 0], padding_mask) if self.periodicity is not None else None
         q = self.norm.denormalise(qn, stats, c.target_variable, self.horizon_steps, c.denormalise, rho, self._anchor(x, padding_mask))
         if self.skip is not None: q = q + self._linear_term(x, padding_mask)[..., None]   # every quantile of a horizon alike
+        if not self.training: check_overflow(q, {'x': x})     # training: the Trainer skips a non-finite step
         return MIGTOutput(q, qn, t_out.aux_loss + v_out.aux_loss, t_out.weights, v_out.weights)
 
     def linear_inputs(self, x: Tensor, padding_mask: Tensor) -> Tensor:

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..core import check_option, check_range, check_tensor
+from ..core import check_option, check_overflow, check_range, check_tensor, input_dtype
 from ..encodings import SinusoidalEncoding, Time2Vec
 from ..heads import MLPHead, Pooling
 from ..layers import TransformerEncoder
@@ -117,7 +117,7 @@ class MultiAssetTransformer(nn.Module):
         need_weights: bool = False,
     ) -> MultiAssetOutput:
         c = self.config
-        dims = check_tensor(x, 'x', ('B', 'A', 'T', c.n_features))
+        dims = check_tensor(x, 'x', ('B', 'A', 'T', c.n_features), dtype=input_dtype(self), empty=False)
         check_tensor(padding_mask, 'padding_mask', ('B', 'A', 'T'), dims, dtype=torch.bool)
         B, A, T, _ = x.shape
         flat_x, flat_m = x.reshape(B * A, T, -1), padding_mask.reshape(B * A, T)
@@ -137,6 +137,7 @@ class MultiAssetTransformer(nn.Module):
             pred_a, score_a = pred_a + lin[..., :-1], score_a + lin[..., -1]
         pred = pred_a.new_zeros(B * A, len(c.lags), c.horizon).index_copy(0, active, pred_a)
         score = score_a.new_zeros(B * A, len(c.lags)).index_copy(0, active, score_a)
+        if not self.training: check_overflow(pred, {'x': x})   # training: the Trainer skips a non-finite step
         return MultiAssetOutput(pred.view(B, A, len(c.lags), c.horizon), score.view(B, A, len(c.lags)), self.gate,
                                 enc.aux_loss, enc.weights)
 
@@ -154,6 +155,8 @@ class MultiAssetObjective:
 
     def select_lag(self, out: MultiAssetOutput, lag: Tensor) -> tuple[Tensor, Tensor]:
         "Each sample's own lag: pred (B, A, H), score (B, A)."
+        unknown = sorted({int(l) for l in lag} - set(self.lag_index))
+        if unknown: raise ValueError(f"lag: expected values in the config's lags {self.config.lags}, got {unknown}")
         idx = torch.tensor([self.lag_index[int(l)] for l in lag], device=out.pred.device)
         b = torch.arange(len(idx), device=idx.device)
         return out.pred[b, :, idx], out.score[b, :, idx]
