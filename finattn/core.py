@@ -71,7 +71,7 @@ def check_tensor(
                          f"in a tensor of shape {tuple(x.shape)}")
     return dims
 
-# %% ../nbs/00_core.ipynb #7e62d5dc
+# %% ../nbs/00_core.ipynb #74fd8c4f
 def input_dtype(module: nn.Module) -> torch.dtype:
     "The dtype a module's floating inputs must have: its first floating parameter's (float32 if none, e.g. int8 weights)."
     return next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.float32)

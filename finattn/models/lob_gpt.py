@@ -53,6 +53,7 @@ class LOBGPTConfig:
         if self.init_std is not None: check_range(self.init_std, 'init_std', 0, low_inclusive=False)
         check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False); check_range(self.attn_dropout, 'attn_dropout', 0, 1, high_inclusive=False)
         check_option(self.regime_mode, 'regime_mode', ('prefix', 'add'))
+        if self.d_model % self.n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={self.d_model}, got {self.n_heads}")
 
     @property
     def weight_std(self) -> float:
