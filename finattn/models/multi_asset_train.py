@@ -4,7 +4,7 @@
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #8c72579e
 from __future__ import annotations
-import math
+import math, warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,10 +28,10 @@ from ..registry import ExportSpec, ModelSpec, TrainResult, register
 from ..evaluation import WalkForward, paired_test, pool_folds
 
 # %% auto #0
-__all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'build_panel_data', 'prepare_panel',
-           'panel_dataset', 'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast', 'ridge_forecast',
-           'baseline_metrics', 'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset', 'load_panel',
-           'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
+__all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'label_prices', 'build_panel_data',
+           'prepare_panel', 'panel_dataset', 'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast',
+           'ridge_forecast', 'baseline_metrics', 'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset',
+           'load_panel', 'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #2336ac4e
 @dataclass
@@ -54,6 +54,16 @@ def make_targets(close: np.ndarray, available: np.ndarray, lags, horizon: int) -
     outs = [forward_returns(close, h, list(lags), available) for h in range(1, horizon + 1)]
     return np.stack([o[0] for o in outs], -1), np.stack([o[1] for o in outs], -1)
 
+def label_prices(close: np.ndarray, available: np.ndarray, dates=None, assets=None) -> tuple[np.ndarray, np.ndarray]:
+    "Prices and availability for the targets: a price <= 0 is missing there, with a warning naming asset and date."
+    bad = available & ~(close > 0)
+    if not bad.any(): return close, available
+    d, a = np.argwhere(bad)[0]
+    warnings.warn(f"close: {int(bad.sum())} price(s) <= 0 treated as missing for the targets, the first "
+                  f"{assets[a] if assets is not None else f'asset {a}'} on {dates[d] if dates is not None else f'date {d}'} "
+                  f"({close[d, a]}); a return into or out of such a price is no label for a ranking (a -306 % return would dominate its date)")
+    return np.where(bad, np.nan, close), available & ~bad
+
 def build_panel_data(
     values: np.ndarray,                # (D, A, F) features, NaN where undefined
     names: list,                       # (F,) feature names
@@ -64,7 +74,7 @@ def build_panel_data(
     dates=None, assets=None, raw: dict | None = None,
 ) -> PanelData:
     "Scale features on the training dates and attach targets for every lag and horizon."
-    targets, valid = make_targets(close, available, lags, horizon)
+    targets, valid = make_targets(*label_prices(close, available, dates, assets), lags, horizon)
     scaled = PanelScaler(clip=5.0).fit_transform(values, split.train, available)
     D, A = available.shape
     return PanelData(torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32)), torch.from_numpy(available),
