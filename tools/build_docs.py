@@ -189,6 +189,93 @@ def render(cfg, proc: Path) -> Path:
     return out
 
 
+# ----------------------------------------------------------------------------- 2b. maths offline
+
+# smalldocs links KaTeX from a CDN, so maths stayed raw LaTeX without network. The build takes KaTeX from the npm
+# registry once (checked against the registry's published integrity), copies its dist files into site_libs/katex
+# and points every page there; `node`, where present, then renders every formula of the site with that copy.
+KATEX_VERSION = "0.16.11"
+KATEX_CDN = f"https://cdn.jsdelivr.net/npm/katex@{KATEX_VERSION}/dist"
+KATEX_INTEGRITY = "sha512-RQrI8rlHY92OLf3rho/Ts8i/XvjgguEjOkO1BEXcU3N8BqPpSzBNwV/G0Ukr+P/l3ivvJUE/Fa/CwbS6HesGNQ=="
+KATEX_CACHE = ROOT / ".cache"
+
+
+def katex_tarball() -> Path:
+    "The KaTeX package from the npm registry, cached in .cache/ and checked against its integrity hash."
+    import hashlib
+    import subprocess
+
+    tgz = KATEX_CACHE / f"katex-{KATEX_VERSION}.tgz"
+    if not tgz.exists():
+        KATEX_CACHE.mkdir(exist_ok=True)
+        try:
+            subprocess.run(["npm", "pack", f"katex@{KATEX_VERSION}", "--pack-destination", str(KATEX_CACHE), "--silent"],
+                           check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise BuildFailed(f"KaTeX {KATEX_VERSION}: `npm pack` failed ({e}); the docs need it to render maths offline") from None
+    digest = "sha512-" + base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
+    if digest != KATEX_INTEGRITY:
+        tgz.unlink()
+        raise BuildFailed(f"{tgz.name}: integrity {digest[:24]}... is not the registry's {KATEX_INTEGRITY[:24]}...")
+    return tgz
+
+
+def vendor_katex(out: Path) -> int:
+    "Copy KaTeX into out/site_libs/katex and point every page that loads it from the CDN there; the pages changed."
+    import tarfile
+
+    pages = [p for p in out.rglob("*.html") if KATEX_CDN in p.read_text(encoding="utf-8")]
+    if not pages:
+        return 0
+    dest = out / "site_libs" / "katex"
+    with tarfile.open(katex_tarball()) as tar:
+        for m in tar.getmembers():
+            rel = PurePosixPath(m.name).relative_to("package/dist") if m.name.startswith("package/dist/") else None
+            if rel is None or not m.isfile() or ".." in rel.parts:
+                continue
+            if rel.name in ("katex.min.css", "katex.min.js", "auto-render.min.js") or rel.parts[0] == "fonts":
+                (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                (dest / rel).write_bytes(tar.extractfile(m).read())
+    for p in pages:
+        local = posixpath.relpath(dest.as_posix(), p.parent.as_posix())
+        p.write_text(p.read_text(encoding="utf-8").replace(KATEX_CDN, local), encoding="utf-8")
+    return len(pages)
+
+
+_re_math = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+
+
+def check_maths(out: Path) -> list[str]:
+    "Render every formula of the site with the vendored KaTeX under node (skipped without node); the failures."
+    import html as html_lib
+    import shutil as sh
+    import subprocess
+
+    formulas = []
+    for p in sorted(out.rglob("*.html")):
+        text = re.sub(r"<(pre|code)\b.*?</\1>", "", p.read_text(encoding="utf-8"), flags=re.S)  # code is not maths
+        formulas += [(p.name, html_lib.unescape(a or b), bool(b)) for a, b in _re_math.findall(text)]
+    js = out / "site_libs" / "katex" / "katex.min.js"
+    if not formulas:
+        return []
+    if not js.exists():
+        return [f"maths: {len(formulas)} formula(s) but no vendored KaTeX in {js.parent}"]
+    if sh.which("node") is None:
+        say(f"node not found: the {len(formulas)} formulas were not test-rendered")
+        return []
+    script = ("const katex = require(process.argv[1]); let bad = [];"
+              "for (const [page, tex, display] of JSON.parse(require('fs').readFileSync(0, 'utf8'))) {"
+              " try { katex.renderToString(tex, {displayMode: display, throwOnError: true}); }"
+              " catch (e) { bad.push(page + ': ' + e.message.split('\\n')[0]); } }"
+              "console.log(JSON.stringify(bad));")
+    res = subprocess.run(["node", "-e", script, str(js)], input=json.dumps(formulas), capture_output=True, text=True, timeout=300)
+    if res.returncode:
+        return [f"maths: node could not run KaTeX: {res.stderr.strip()[-300:]}"]
+    bad = json.loads(res.stdout)
+    say(f"KaTeX rendered {len(formulas) - len(bad)} of {len(formulas)} formulas offline")
+    return [f"maths: {b}" for b in bad]
+
+
 # ----------------------------------------------------------------------------- 3. README.md
 
 _re_fm = re.compile(r"^---\s*\n(.*?)\n---\s*$", re.S)
@@ -482,10 +569,11 @@ def main(argv=None) -> int:
             proc = preprocess(cfg, args.n_workers)
             say(f"nbdev processed notebooks into {proc.relative_to(ROOT)}/ ({time.time() - t0:.1f}s)")
             out = render(cfg, proc)
+            say(f"KaTeX {KATEX_VERSION} vendored into site_libs/katex for {vendor_katex(out)} page(s) with maths")
             write_readme(cfg, proc)
         elif not out.is_dir():
             raise BuildFailed(f"{out} does not exist: build it first with `python tools/build_docs.py`")
-        problems = check_site(cfg, out)
+        problems = check_site(cfg, out) + check_maths(out)
     except BuildFailed as e:
         say(f"FAILED: {e}")
         return 1
