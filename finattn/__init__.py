@@ -5,5 +5,5 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/00a_package.ipynb #449dcc71
+# %% ../nbs/00a_package.ipynb #88b9f109
 __version__ = "0.0.1"

@@ -8,7 +8,7 @@ import gzip, os, re, warnings, zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,8 @@ from .core import check_option, check_range
 
 # %% auto #0
 __all__ = ['OHLCV', 'LOBSTER_EVENT_TYPES', 'BUILTIN_DATASETS', 'shared_data_dir', 'load_daily_csv', 'load_daily_panel',
-           'load_intraday', 'load_series', 'LobsterDay', 'load_lobster', 'builtin_path', 'load_builtin', 'load_bars',
-           'PanelArrays', 'panel_to_array', 'simple_returns', 'forward_returns']
+           'load_intraday', 'load_series', 'frame_from_records', 'LobsterDay', 'load_lobster', 'builtin_path',
+           'load_builtin', 'load_bars', 'PanelArrays', 'panel_to_array', 'simple_returns', 'forward_returns']
 
 # %% ../nbs/10_data.ipynb #70f31272
 def shared_data_dir(
@@ -41,8 +41,11 @@ _ALIASES = {'datetime': 'date', 'timestamp': 'date', 'time_utc': 'date', 'openin
             'open interest': 'open_interest', 'adj close': 'adj_close'}
 
 def _where(path, i: int) -> str:
-    "Where data row `i` of a file is, for a message: its line in a text file (after the header), its row in Parquet."
-    return f"row {i}" if str(path).endswith('.parquet') else f"line {i + 2}"
+    "Where data row `i` is, for a message: its line in a text file (after the header), its row in Parquet or a request."
+    return f"row {i}" if path is None or str(path).endswith('.parquet') else f"line {i + 2}"
+
+def _source(path) -> str:
+    return f"path: {str(path)!r}" if path is not None else "rows:"
 
 def _utc_index(values, tz: str, path=None, column: str = 'date') -> pd.DatetimeIndex:
     "Parse timestamps; naive ones are in `tz`; return them in UTC as an index named `date`."
@@ -50,7 +53,7 @@ def _utc_index(values, tz: str, path=None, column: str = 'date') -> pd.DatetimeI
     except (ValueError, TypeError, OverflowError):
         bad = np.flatnonzero(pd.isna(pd.to_datetime(pd.Series(values), format='ISO8601', errors='coerce')).to_numpy())
         i = int(bad[0]) if len(bad) else 0
-        raise ValueError(f"path: {str(path)!r} column {column!r}: {_where(path, i)} holds {pd.Series(values).iloc[i]!r}, "
+        raise ValueError(f"{_source(path)} column {column!r}: {_where(path, i)} holds {pd.Series(values).iloc[i]!r}, "
                          "not a timestamp (expected ISO 8601, e.g. 2024-01-02 09:30)") from None
     if idx.tz is None: idx = idx.tz_localize(tz, ambiguous='raise', nonexistent='raise')
     return idx.tz_convert('UTC').rename('date')
@@ -60,7 +63,7 @@ def _as_float(df: pd.DataFrame, path) -> pd.DataFrame:
     for c in df.columns:
         if pd.api.types.is_numeric_dtype(df[c]): continue
         bad = np.flatnonzero(pd.to_numeric(df[c], errors='coerce').isna().to_numpy() & df[c].notna().to_numpy())
-        if len(bad): raise ValueError(f"path: {str(path)!r} column {c!r}: {_where(path, int(bad[0]))} holds {df[c].iloc[bad[0]]!r}, not a number")
+        if len(bad): raise ValueError(f"{_source(path)} column {c!r}: {_where(path, int(bad[0]))} holds {df[c].iloc[bad[0]]!r}, not a number")
     return df.astype('float64')
 
 def _tidy_bars(df: pd.DataFrame, path, tz: str) -> pd.DataFrame:
@@ -173,6 +176,22 @@ def load_series(
     holes = df.isna().sum()
     if holes.any(): raise ValueError(f"path: {str(path)!r} has missing values {holes[holes > 0].to_dict()}; fill or drop them first")
     return df
+
+# %% ../nbs/10_data.ipynb #33f26c47
+def frame_from_records(
+    rows: Sequence[Mapping],           # one mapping per row: 'date' (ISO 8601) and numeric columns
+    tz: str = 'UTC',                   # time zone of naive timestamps; the result is UTC
+) -> pd.DataFrame:                     # index `date` (UTC, increasing), float64 columns
+    "A table given as records (e.g. a JSON request) as `load_series` returns a file: checked, sorted, in UTC."
+    if not len(rows): raise ValueError("rows: expected at least one row, got none")
+    df = pd.DataFrame.from_records(list(rows))
+    if 'date' not in df.columns: raise ValueError(f"rows: expected a 'date' column, got {list(df.columns)}")
+    df = df.set_index('date')
+    df.index = _utc_index(df.index, tz, None, 'date')
+    df = _as_float(df, None).sort_index(kind='stable')
+    if df.index.has_duplicates: raise ValueError(f"rows: duplicate dates, first {df.index[df.index.duplicated()][0]}")
+    return df
+
 
 # %% ../nbs/10_data.ipynb #45c326d2
 LOBSTER_EVENT_TYPES = {1: 'submission', 2: 'cancellation', 3: 'deletion', 4: 'execution_visible',

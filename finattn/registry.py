@@ -61,6 +61,7 @@ class ModelSpec:
     artifacts: dict = field(default_factory=dict)        # file in model/ -> (save(data, path), load(path)): a tokenizer, ...
     plots: Callable | None = None   # (model, data, settings, summary) -> {name: figure}: the model's own plots of a run
     serve_routes: str | None = None # 'module:function' adding the model's own HTTP routes: fn(app, run, limits)
+    predict_frame: str | None = None  # what `predict` takes as a DataFrame (the server's /forecast of raw data); None: files only
     profile_case: Callable | None = None  # (config, batch, seq_len, **grid) -> (model, inputs, loss_of); None: not profiled
     profile_grid: dict = field(default_factory=dict)     # extra profiled axes: name -> values (kernels, checkpointing, ...)
     profile_config: Callable | None = None  # (config, seq_len, **grid) -> the profiled config; default: the preset's

@@ -239,6 +239,20 @@ def create_app(
         return spec.predict(model, req)
     predict.__annotations__ = {'req': Request_, 'return': dict}    # the schema is built here, not a module name
     app.post('/predict')(predict)
+    if run.spec.predict_frame:                  # raw data in: the run's own feature pipeline, as `finattn predict` runs it
+        class ForecastRequest(BaseModel):
+            model_config = ConfigDict(extra='forbid')
+            rows: list[dict[str, float | int | str | None]] = Field(..., min_length=1, max_length=limits.max_axis,
+                                                                 description=run.spec.predict_frame)
+            last: int | None = Field(1, ge=1, description="forecasts of the last N time stamps only (null: all)")
+
+        def forecast(req) -> dict:
+            from finattn.data import frame_from_records
+            out = run.predict(frame_from_records(req.rows))
+            if req.last is not None and 'date' in out.columns: out = out[out['date'].isin(out['date'].drop_duplicates().iloc[-req.last:])]
+            return {'columns': list(out.columns), 'rows': json.loads(out.to_json(orient='records', date_format='iso', double_precision=15))}
+        forecast.__annotations__ = {'req': ForecastRequest, 'return': dict}    # a local class: set here, not found by name
+        app.post('/forecast')(forecast)
     if run.spec.serve_routes:                   # the model's own routes, declared in its spec ('module:function')
         mod, _, fn = run.spec.serve_routes.partition(':')
         getattr(importlib.import_module(mod), fn)(app, run, limits)

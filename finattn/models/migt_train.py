@@ -572,6 +572,8 @@ MIGT_SPEC = register(ModelSpec(
     train_defaults={'epochs': 1, 'lr': 3e-4, 'weight_decay': 1e-4, 'warmup_frac': 0.05, 'grad_clip': 1.0,
                     'precision': 'bf16', 'monitor': 'val_pinball', 'mode': 'min'},
     profile_case=_profile_case, profile_grid={'kernel': ('standard', 'sdpa')}, walk_forward=_walk_forward,
+    predict_frame="recent raw bars: date, open, high, low, close, volume (a level run: date and the run's columns), "
+                  "at least max_bars after the features' warm-up",
     columns={'pinball': 'mean quantile (pinball) loss over horizons and levels: lower is better',
              'crps': 'CRPS approximated from the quantiles', 'crossing_rate': 'share of forecasts whose quantiles cross',
              'median_mae': 'mean absolute error of the median', 'median_mse': 'mean squared error of the median',
