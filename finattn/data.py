@@ -177,7 +177,7 @@ def load_series(
     if holes.any(): raise ValueError(f"path: {str(path)!r} has missing values {holes[holes > 0].to_dict()}; fill or drop them first")
     return df
 
-# %% ../nbs/10_data.ipynb #33f26c47
+# %% ../nbs/10_data.ipynb #bd59afdc
 def frame_from_records(
     rows: Sequence[Mapping],           # one mapping per row: 'date' (ISO 8601) and numeric columns
     tz: str = 'UTC',                   # time zone of naive timestamps; the result is UTC

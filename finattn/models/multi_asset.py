@@ -40,6 +40,7 @@ class MultiAssetConfig:
     pooling: str = 'last'           # 'last' or 'attention'
     gate_init: float = 0.9          # initial gate value sigma(theta)
     linear_skip: bool = False       # add a linear readout of the last day's gated features (zero at init)
+    ridge_term: bool = False        # add a linear term of the last day's features held at the training ridge solution
     kernel: str = 'sdpa'            # attention kernel (finattn.attention)
     use_gradient_checkpointing: bool = False
     huber_delta: float = 0.2        # objective: Huber delta on z-scores
@@ -106,6 +107,12 @@ class MultiAssetTransformer(nn.Module):
         # from the transformer alone
         self.linear = nn.Linear(c.n_features, len(c.lags) * (c.horizon + 1)) if c.linear_skip else None
         if self.linear is not None: nn.init.zeros_(self.linear.weight); nn.init.zeros_(self.linear.bias)
+        # the ridge term: the strongest simple baseline inside the model, held fixed (a buffer: `fit_multi_asset` sets it
+        # to the training dates' ridge solution); the regression heads start at zero, so training starts at the ridge
+        # forecast and the transformer learns what it misses
+        if c.ridge_term:
+            self.register_buffer('ridge_beta', torch.zeros(c.n_features, len(c.lags), c.horizon))
+            for head in self.heads: nn.init.zeros_(head.regression.net[-1].weight); nn.init.zeros_(head.regression.net[-1].bias)
 
     @property
     def gate(self) -> Tensor: return torch.sigmoid(self.gate_logit)
@@ -135,6 +142,9 @@ class MultiAssetTransformer(nn.Module):
             last = xa[:, -1] * self.gate * ma[:, -1, None]                   # (N, F), 0 where no data that day
             lin = self.linear(last).view(-1, len(c.lags), c.horizon + 1).to(pred_a.dtype)
             pred_a, score_a = pred_a + lin[..., :-1], score_a + lin[..., -1]
+        if c.ridge_term:                                                     # ungated: the ridge saw the features themselves
+            last = xa[:, -1] * ma[:, -1, None]
+            pred_a = pred_a + torch.einsum('nf,flh->nlh', last.to(self.ridge_beta.dtype), self.ridge_beta).to(pred_a.dtype)
         pred = pred_a.new_zeros(B * A, len(c.lags), c.horizon).index_copy(0, active, pred_a)
         score = score_a.new_zeros(B * A, len(c.lags)).index_copy(0, active, score_a)
         if not self.training: check_overflow(pred, {'x': x})   # training: the Trainer skips a non-finite step

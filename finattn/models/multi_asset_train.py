@@ -30,8 +30,9 @@ from ..evaluation import WalkForward, paired_test, pool_folds
 # %% auto #0
 __all__ = ['GATE_LR_SCALE', 'PANEL_COLUMNS', 'MULTI_ASSET_SPEC', 'PanelData', 'make_targets', 'label_prices', 'build_panel_data',
            'prepare_panel', 'panel_dataset', 'predict', 'forecast_metrics', 'fit_multi_asset', 'momentum_forecast',
-           'ridge_forecast', 'baseline_metrics', 'evaluate', 'date_ics', 'model_forecast', 'walk_forward_multi_asset',
-           'load_panel', 'PanelOptions', 'forecast_panel', 'multi_asset_inputs', 'multi_asset_forward']
+           'ridge_coefficients', 'ridge_forecast', 'baseline_metrics', 'evaluate', 'date_ics', 'model_forecast',
+           'walk_forward_multi_asset', 'load_panel', 'PanelOptions', 'forecast_panel', 'multi_asset_inputs',
+           'multi_asset_forward']
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #2336ac4e
 @dataclass
@@ -155,6 +156,8 @@ def fit_multi_asset(
                                      precision='bf16', monitor='val_ic', mode='max', lr_scale={'gate_logit': GATE_LR_SCALE})
     seed_everything(tc.seed)
     model = MultiAssetTransformer(config)
+    if config.ridge_term:
+        with torch.no_grad(): model.ridge_beta.copy_(ridge_coefficients(data))
     train_ds = panel_dataset(data, data.split.train, config.seq_len)
     train_loader = _loader(train_ds, dates_per_batch, True, tc.seed, shard=True)
     has_val = len(data.split.val) > 0
@@ -190,12 +193,12 @@ def momentum_forecast(data: PanelData) -> torch.Tensor:
     if 'mom_12_1' not in data.raw: raise ValueError("data: no raw 'mom_12_1' feature (prepare the panel with `prepare_panel`)")
     return torch.from_numpy(np.nan_to_num(data.raw['mom_12_1']).astype(np.float32))
 
-def ridge_forecast(data: PanelData, l2: float = 10.0) -> torch.Tensor:
-    "Ridge regression of each lag's and horizon's z-scored target on the day's features, fitted on training dates: (D, A, L, H)."
+def ridge_coefficients(data: PanelData, l2: float = 10.0) -> torch.Tensor:
+    "Ridge regression of each lag's and horizon's z-scored target on the day's features, on training dates: beta (F, L, H)."
     X = data.features.double()                                   # (D, A, F)
     D, A, F = X.shape
     tr = torch.as_tensor(data.split.train)
-    out = torch.zeros(D, A, len(data.lags), data.horizon)
+    out = torch.zeros(F, len(data.lags), data.horizon, dtype=torch.float64)
     Xt = X[tr].reshape(-1, F)
     for k in range(len(data.lags)):
         for h in range(data.horizon):
@@ -205,9 +208,12 @@ def ridge_forecast(data: PanelData, l2: float = 10.0) -> torch.Tensor:
             z = ((y - mu) / sd * m).reshape(-1)                  # cross-sectional z-scores, 0 where invalid
             w = m.reshape(-1).double()
             XtW = Xt.T * w
-            beta = torch.linalg.solve(XtW @ Xt + l2 * torch.eye(F, dtype=torch.float64), XtW @ z)
-            out[..., k, h] = (X @ beta).float()
+            out[:, k, h] = torch.linalg.solve(XtW @ Xt + l2 * torch.eye(F, dtype=torch.float64), XtW @ z)
     return out
+
+def ridge_forecast(data: PanelData, l2: float = 10.0) -> torch.Tensor:
+    "The ridge regression's forecast of every date and asset: (D, A, L, H)."
+    return torch.einsum('daf,flh->dalh', data.features.double(), ridge_coefficients(data, l2)).float()
 
 def baseline_metrics(data: PanelData, dates, forecast: torch.Tensor) -> dict:
     "`forecast_metrics` of a (D, A) or (D, A, L, H) forecast on `dates`, per lag."
