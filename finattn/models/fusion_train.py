@@ -29,8 +29,9 @@ from ..train import Trainer, TrainConfig, make_loader
 __all__ = ['OHLCV_CHANNELS', 'PRESETS', 'FUSION_SPEC', 'ohlcv_channels', 'fusion_labels', 'cached_diagrams', 'FusionSamples',
            'fusion_samples', 'fusion_folds', 'FusionData', 'fusion_split', 'fusion_apply', 'prepare_fusion',
            'FusionWindows', 'FusionObjective', 'BestWeights', 'set_trigger_prior', 'fusion_train_config', 'fit_fusion',
-           'predict_fusion', 'best_f1_threshold', 'evaluate_fusion', 'walk_forward_fusion', 'summarise_fusion',
-           'FusionOptions', 'fusion_inputs', 'fusion_forward', 'run_fusion']
+           'predict_fusion', 'best_f1_threshold', 'evaluate_fusion', 'trigger_metrics', 'flat_features',
+           'linear_baseline', 'walk_forward_fusion', 'summarise_fusion', 'FusionOptions', 'fusion_inputs',
+           'fusion_forward', 'run_fusion']
 
 # %% ../../nbs/22a_fusion_train.ipynb #d68de891
 OHLCV_CHANNELS = ('ret_open', 'ret_high', 'ret_low', 'ret_close',                                      # prices (4)
@@ -400,11 +401,34 @@ def evaluate_fusion(
         threshold = best_f1_threshold(v['prob'], data.trigger[data.val])
     rows = getattr(data, split)
     p = predict_fusion(model, data, rows)
+    return trigger_metrics(p['prob'], p['max_pct'], data, rows, threshold)
+
+def trigger_metrics(prob: Tensor, max_pct: Tensor, data: FusionData, rows: np.ndarray, threshold: float) -> dict:
+    "AUC, precision / recall / F1 at `threshold`, max_pct MSE, base rate and count of forecasts for the samples `rows`."
     y = data.trigger[rows]
-    prf = precision_recall_f1((p['prob'] >= threshold).float(), y)
-    return {'auc': roc_auc(p['prob'], y), 'precision': prf['precision'], 'recall': prf['recall'], 'f1': prf['f1'],
-            'mse': float(((p['max_pct'] - data.max_pct[rows]) ** 2).mean()), 'base_rate': float(y.mean()),
+    prf = precision_recall_f1((prob >= threshold).float(), y)
+    return {'auc': roc_auc(prob, y), 'precision': prf['precision'], 'recall': prf['recall'], 'f1': prf['f1'],
+            'mse': float(((max_pct - data.max_pct[rows]) ** 2).mean()), 'base_rate': float(y.mean()),
             'n': len(rows), 'threshold': threshold}
+
+def flat_features(data: FusionData, rows: np.ndarray) -> np.ndarray:
+    "One vector per sample for the linear baselines: the window's last bar and mean of every channel, TDA, complexity."
+    win = torch.stack([data.channels[t - data.seq_len + 1:t + 1] for t in data.ends[rows]])   # (N, seq_len, 14)
+    return torch.cat([win[:, -1], win.mean(1), data.tda[rows], data.complexity[rows]], 1).double().numpy()
+
+def linear_baseline(data: FusionData, Cs=(0.01, 0.1, 1.0)) -> dict:
+    "Logistic regression of the trigger and ridge of max_pct on `flat_features`, fitted on the training block (C chosen on validation AUC): metrics of 'val' and 'test'."
+    from sklearn.linear_model import LogisticRegression, Ridge
+    X = {k: flat_features(data, getattr(data, k)) for k in ('train', 'val', 'test')}
+    y = {k: data.trigger[getattr(data, k)].numpy() for k in X}
+    if len(np.unique(y['train'])) < 2: raise ValueError("data: the training block has one trigger class only; no baseline can be fitted")
+    fits = [LogisticRegression(C=C, max_iter=5000).fit(X['train'], y['train']) for C in Cs]
+    logit = max(fits, key=lambda f: roc_auc(torch.from_numpy(f.predict_proba(X['val'])[:, 1]), torch.from_numpy(y['val'])))
+    ridge = Ridge(alpha=1.0).fit(X['train'], data.max_pct[data.train].numpy())
+    prob = {k: torch.from_numpy(logit.predict_proba(X[k])[:, 1]).float() for k in ('val', 'test')}
+    pct = {k: torch.from_numpy(ridge.predict(X[k])).float() for k in ('val', 'test')}
+    tau = best_f1_threshold(prob['val'], data.trigger[data.val])
+    return {k: trigger_metrics(prob[k], pct[k], data, getattr(data, k), tau) for k in ('val', 'test')}
 
 # %% ../../nbs/22a_fusion_train.ipynb #b65bcf2d
 def walk_forward_fusion(
@@ -508,7 +532,10 @@ def _fit(fd: FusionData, s, out_dir) -> TrainResult:
 def _evaluate(model, fd: FusionData, s) -> tuple[pd.DataFrame, dict]:
     val = evaluate_fusion(model, fd, 'val')
     test = evaluate_fusion(model, fd, 'test', threshold=val['threshold'])
-    return pd.DataFrame([{'split': 'val', **val}, {'split': 'test', **test}]), {'decision_threshold': val['threshold']}
+    rows = [{'method': 'fusion', 'split': 'val', **val}, {'method': 'fusion', 'split': 'test', **test}]
+    base = linear_baseline(fd)            # the strongest simple baseline, on the same samples
+    rows += [{'method': 'logistic_regression', 'split': k, **base[k]} for k in ('val', 'test')]
+    return pd.DataFrame(rows), {'decision_threshold': val['threshold']}
 
 def _metadata(fd: FusionData, s, summary: dict) -> dict:
     blocks = {k: [str(fd.index[getattr(fd, k)[0]]), str(fd.index[getattr(fd, k)[-1]])] for k in ('train', 'val', 'test')}
