@@ -416,15 +416,17 @@ def flat_features(data: FusionData, rows: np.ndarray) -> np.ndarray:
     win = torch.stack([data.channels[t - data.seq_len + 1:t + 1] for t in data.ends[rows]])   # (N, seq_len, 14)
     return torch.cat([win[:, -1], win.mean(1), data.tda[rows], data.complexity[rows]], 1).double().numpy()
 
-def linear_baseline(data: FusionData, Cs=(0.01, 0.1, 1.0)) -> dict:
-    "Logistic regression of the trigger and ridge of max_pct on `flat_features`, fitted on the training block (C chosen on validation AUC): metrics of 'val' and 'test'."
+def linear_baseline(data: FusionData, Cs=(0.01, 0.1, 1.0), alphas=(1.0, 10.0, 100.0, 1000.0)) -> dict:
+    "Logistic regression of the trigger and ridge of max_pct on `flat_features`, fitted on the training block (C and alpha chosen on validation): metrics of 'val' and 'test'."
     from sklearn.linear_model import LogisticRegression, Ridge
     X = {k: flat_features(data, getattr(data, k)) for k in ('train', 'val', 'test')}
     y = {k: data.trigger[getattr(data, k)].numpy() for k in X}
     if len(np.unique(y['train'])) < 2: raise ValueError("data: the training block has one trigger class only; no baseline can be fitted")
     fits = [LogisticRegression(C=C, max_iter=5000).fit(X['train'], y['train']) for C in Cs]
     logit = max(fits, key=lambda f: roc_auc(torch.from_numpy(f.predict_proba(X['val'])[:, 1]), torch.from_numpy(y['val'])))
-    ridge = Ridge(alpha=1.0).fit(X['train'], data.max_pct[data.train].numpy())
+    pct_val = data.max_pct[data.val].numpy()      # more features than training samples: the penalty matters
+    ridge = min((Ridge(alpha=a).fit(X['train'], data.max_pct[data.train].numpy()) for a in alphas),
+                key=lambda r: float(((r.predict(X['val']) - pct_val) ** 2).mean()))
     prob = {k: torch.from_numpy(logit.predict_proba(X[k])[:, 1]).float() for k in ('val', 'test')}
     pct = {k: torch.from_numpy(ridge.predict(X[k])).float() for k in ('val', 'test')}
     tau = best_f1_threshold(prob['val'], data.trigger[data.val])
