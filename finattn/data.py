@@ -50,10 +50,11 @@ def _source(path) -> str:
 def _utc_index(values, tz: str, path=None, column: str = 'date') -> pd.DatetimeIndex:
     "Parse timestamps; naive ones are in `tz`; return them in UTC as an index named `date`."
     try: idx = pd.DatetimeIndex(pd.to_datetime(values, format='ISO8601'))
-    except (ValueError, TypeError, OverflowError):
-        bad = np.flatnonzero(pd.isna(pd.to_datetime(pd.Series(values), format='ISO8601', errors='coerce')).to_numpy())
-        i = int(bad[0]) if len(bad) else 0
-        raise ValueError(f"{_source(path)} column {column!r}: {_where(path, i)} holds {pd.Series(values).iloc[i]!r}, "
+    except (ValueError, TypeError, OverflowError) as e:
+        try: bad = np.flatnonzero(pd.isna(pd.to_datetime(pd.Series(values), format='ISO8601', errors='coerce', utc=True)).to_numpy())
+        except (ValueError, TypeError, OverflowError): bad = []
+        if not len(bad): raise ValueError(f"{_source(path)} column {column!r}: {e}") from None   # e.g. mixed time zones
+        raise ValueError(f"{_source(path)} column {column!r}: {_where(path, int(bad[0]))} holds {pd.Series(values).iloc[int(bad[0])]!r}, "
                          "not a timestamp (expected ISO 8601, e.g. 2024-01-02 09:30)") from None
     if idx.tz is None: idx = idx.tz_localize(tz, ambiguous='raise', nonexistent='raise')
     return idx.tz_convert('UTC').rename('date')
