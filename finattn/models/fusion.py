@@ -289,8 +289,10 @@ class MultiTaskCrossModalAttention(nn.Module):
         self._check(ohlcv, tda, complexity)
         inputs = {'ohlcv': ohlcv, 'tda': tda, 'complexity': complexity}
         encoded = self.ohlcv_encoder(ohlcv), self.tda_encoder(tda), self.complexity_encoder(complexity)
-        for e in encoded: check_overflow(e, inputs)     # name the user's input, not the fusion module's
-        fused = self.fusion(*encoded, need_weights=need_weights)
+        try: fused = self.fusion(*encoded, need_weights=need_weights)   # its input checks already test the encodings
+        except ValueError:
+            for e in encoded: check_overflow(e, inputs)  # an overflow: name the user's input, not the fusion module's
+            raise
         if not self.training: check_overflow(fused.output, inputs)
         return FusionOutput(self.trigger_head(fused.output).squeeze(-1), self.max_pct_head(fused.output).squeeze(-1),
                             fused.modality_weights)
