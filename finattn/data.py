@@ -107,6 +107,16 @@ _CLOCK = re.compile(r'^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$')
 def _open_text(path: Path):
     return gzip.open(path, 'rt') if path.suffix == '.gz' else open(path)
 
+def _first_lines(path: Path, n: int, what: str) -> list[list[str]]:
+    "The first `n` lines of a text file, split on commas; a zip archive or a binary file is an error that says so."
+    if zipfile.is_zipfile(path):
+        raise ValueError(f"path: {str(path)!r} is a zip archive; expected a CSV/TXT (optionally .gz) or Parquet file of {what} "
+                         "(LOBSTER zips are read by finattn.data.load_lobster)")
+    try:
+        with _open_text(path) as f: return [[v.strip() for v in f.readline().strip().split(',')] for _ in range(n)]
+    except (UnicodeDecodeError, gzip.BadGzipFile) as e:
+        raise ValueError(f"path: {str(path)!r} is not a text file of {what} ({e}); expected CSV/TXT (optionally .gz) or Parquet") from None
+
 def _require_pyarrow(what: str):
     try: import pyarrow  # noqa: F401
     except ImportError as e:
@@ -122,15 +132,7 @@ def load_intraday(
     if path.suffix == '.parquet':
         _require_pyarrow('load_intraday: reading Parquet')
         return _tidy_bars(pd.read_parquet(path), path, tz)
-    if zipfile.is_zipfile(path):
-        raise ValueError(f"path: {str(path)!r} is a zip archive; expected a CSV/TXT (optionally .gz) or Parquet file of bars "
-                         "(LOBSTER zips are read by finattn.lob.load_lobster)")
-    try:
-        with _open_text(path) as f:
-            header = [h.strip() for h in f.readline().strip().split(',')]
-            first = [v.strip() for v in f.readline().strip().split(',')]
-    except (UnicodeDecodeError, gzip.BadGzipFile) as e:
-        raise ValueError(f"path: {str(path)!r} is not a text file of bars ({e}); expected CSV/TXT (optionally .gz) or Parquet") from None
+    header, first = _first_lines(path, 2, 'bars')
     if first == ['']: raise ValueError(f"path: {str(path)!r} has a header but no rows")
     names = header
     if len(first) == len(header) + 1 and _CLOCK.match(first[1]):
@@ -156,11 +158,9 @@ def load_series(
         _require_pyarrow('load_series: reading Parquet')
         df = pd.read_parquet(path)
         if isinstance(df.index, pd.DatetimeIndex): df = df.rename_axis('date').reset_index()
-    elif zipfile.is_zipfile(path): raise ValueError(f"path: {str(path)!r} is a zip archive; expected a CSV (optionally .gz) or Parquet file")
     else:
-        try: df = pd.read_csv(path)
-        except (UnicodeDecodeError, gzip.BadGzipFile) as e:
-            raise ValueError(f"path: {str(path)!r} is not a text file ({e}); expected a CSV (optionally .gz) or Parquet file") from None
+        _first_lines(path, 1, 'a series')       # a zip or a binary file: said plainly, not as a decoding error
+        df = pd.read_csv(path)
     if df.empty: raise ValueError(f"path: {str(path)!r} has no rows")
     df = df.rename(columns=lambda c: _ALIASES.get(str(c).strip().lower(), str(c).strip()))
     when = 'date' if 'date' in df.columns else next((c for c in df.columns if str(c).lower() == 'date'), df.columns[0])
