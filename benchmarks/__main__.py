@@ -9,6 +9,7 @@ COMPARISONS = {   # name -> module; run in this order, each in this one process
     'gpt': 'gpt_train step vs HF GPT-2, x-transformers, nn.TransformerEncoder LM (fp32, bf16 autocast)',
     'generation': 'greedy generation with KV cache vs HF generate; cached vs uncached',
     'attention': 'MultiHeadAttention fwd+bwd vs manual softmax, SDPA, nn.MultiheadAttention; saved activations',
+    'attention_long': 'local, Performer and Linformer kernels vs SDPA at T up to 16384: fwd+bwd time, saved memory, error',
     'encoder_layer': 'TransformerLayer vs nn.TransformerEncoderLayer',
     'tda': 'TDAFeaturizer vs plain gudhi (and giotto-ph when installed)',
     'features': 'intraday features vs TA-Lib and ta on 1M bars',

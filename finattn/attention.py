@@ -17,8 +17,9 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from .core import check_option, check_range, check_tensor, upcast
 
 # %% auto #0
-__all__ = ['ATTENTION_KERNELS', 'causal_mask', 'standard_attention', 'sdpa_attention', 'frequency_attention', 'KVCache',
-           'AttentionOutput', 'MultiHeadAttention']
+__all__ = ['ATTENTION_KERNELS', 'KERNEL_OPTIONS', 'causal_mask', 'standard_attention', 'sdpa_attention', 'frequency_attention',
+           'local_mask', 'local_attention', 'performer_features', 'performer_attention', 'linformer_attention',
+           'KVCache', 'AttentionOutput', 'MultiHeadAttention']
 
 # %% ../nbs/01_attention.ipynb #f6652d46
 def causal_mask(q_len: int, k_len: int, device=None) -> Tensor:
@@ -94,6 +95,185 @@ def frequency_attention(
     out = torch.fft.irfft(spectrum, n=T_q, dim=-2, norm='ortho')      # (B, H, T_q, d)
     return out.to(dtype), (weights if need_weights else None)
 
+# %% ../nbs/01_attention.ipynb #5da8f82f
+def local_mask(q_len: int, k_len: int, window: int, causal: bool = True, device=None) -> Tensor:
+    "(T_q, T_k) bool: key j is within `window` of query i's position p = i + T_k - T_q: p - w < j <= p, or |p - j| < w."
+    p = torch.arange(q_len, device=device)[:, None] + (k_len - q_len)
+    j = torch.arange(k_len, device=device)[None]
+    return (j <= p) & (j > p - window) if causal else (j - p).abs() < window
+
+def _key_blocks(x: Tensor, start: int, n_blocks: int, block: int, span: int, fill=0) -> Tensor:
+    "The key windows of `n_blocks` query blocks: x (..., T_k, d) -> (..., n_blocks, span, d), block k reading start + k block + [0, span)."
+    T = x.shape[-2]
+    lo, hi = start, start + (n_blocks - 1) * block + span          # the key positions the blocks read, [lo, hi)
+    x = x[..., max(lo, 0):min(hi, T), :]
+    x = F.pad(x, (0, 0, max(-lo, 0), max(hi - T, 0)), value=fill)   # out-of-range keys: zeros (masked below)
+    return x.unfold(-2, span, block).transpose(-1, -2)              # (..., n_blocks, span, *): a view, no copy
+
+def local_attention(
+    q: Tensor, k: Tensor, v: Tensor,  # (B, H, T_q, d_head), (B, H, T_k, d_head), (B, H, T_k, d_head); T_q <= T_k
+    mask: Tensor | None = None,       # bool, broadcastable to (B, H, T_q, T_k); True = may attend (e.g. key padding)
+    is_causal: bool = False,          # the causal window (i - w, i] instead of the two-sided |i - j| < w
+    dropout_p: float = 0.0,           # dropout on the attention weights
+    scale: float | None = None,       # default 1/sqrt(d_head)
+    need_weights: bool = False,       # also return the weights (B, H, T_q, T_k), dense (for plots: T_q x T_k memory)
+    window: int | Sequence[int | None] = 64,   # w: keys within w positions of each query; or one w per head (None: global)
+) -> tuple[Tensor, Tensor | None]:
+    "Sliding-window attention: `standard_attention` with `local_mask`, computed in blocks of w queries (T w time and memory)."
+    B, H, T_q, d = q.shape
+    T_k = k.shape[-2]
+    if T_k < T_q: raise ValueError(f"k: expected at least as many keys as queries (T_k >= T_q), got T_k={T_k}, T_q={T_q}")
+    scale = d ** -0.5 if scale is None else scale
+    if isinstance(window, int):
+        if window < 1: raise ValueError(f"window: expected an int >= 1, got {window}")
+        return _banded(q, k, v, mask, is_causal, dropout_p, scale, need_weights, window)
+    windows = list(window)
+    if len(windows) != H or any(w is not None and (isinstance(w, bool) or not isinstance(w, int) or w < 1) for w in windows):
+        raise ValueError(f"window: expected an int >= 1, or one int >= 1 or None (global) per head ({H}), got {windows}")
+    out = q.new_zeros(q.shape)
+    weights = q.new_zeros(B, H, T_q, T_k) if need_weights else None
+    heads = lambda x, hs: x if x is None or x.shape[1] == 1 else x[:, hs]            # a mask may broadcast over heads
+    local = [h for h, w in enumerate(windows) if w is not None]
+    wide = [h for h, w in enumerate(windows) if w is None]
+    if local:                                                  # one blocked pass, one band per head
+        ws = torch.tensor([windows[h] for h in local], device=q.device)
+        o, w = _banded(q[:, local], k[:, local], v[:, local], heads(mask, local), is_causal, dropout_p, scale, need_weights, ws)
+        out[:, local] = o
+        if need_weights: weights[:, local] = w
+    if wide:                                                   # global heads: softmax over every allowed key
+        m, fast_causal = heads(mask, wide), is_causal and mask is None and T_q == T_k   # SDPA's causal kernels, no mask
+        if is_causal and not fast_causal: m = causal_mask(T_q, T_k, q.device) if m is None else m & causal_mask(T_q, T_k, q.device)
+        reach = None if m is None else m.any(-1, keepdim=True)
+        o, w = sdpa_attention(q[:, wide], k[:, wide], v[:, wide], None if m is None else m | ~reach, fast_causal, dropout_p,
+                              scale, need_weights)
+        out[:, wide] = o if reach is None else o * reach
+        if need_weights: weights[:, wide] = w if reach is None else w * reach
+    return out, weights
+
+def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need_weights: bool, window: int | Tensor):
+    "The blocked computation of `local_attention`; `window` an int, or a tensor of one window per head (H,)."
+    B, H, T_q, d = q.shape
+    T_k, offset = k.shape[-2], k.shape[-2] - q.shape[-2]
+    per_head = isinstance(window, Tensor)
+    block = int(window.max()) if per_head else window          # queries per block = the widest window
+    w = window.view(H, 1, 1, 1) if per_head else window        # (H, 1, 1, 1) against (n, block, span) patterns
+    n = -(-T_q // block)                                       # query blocks
+    before, after = block - 1, (0 if is_causal else block - 1)
+    span = block + before + after                              # keys one block reads
+    start = offset - before                                    # first key position of block 0
+    qb = F.pad(q, (0, 0, 0, n * block - T_q)).view(B, H, n, block, d)
+    kb, vb = _key_blocks(k, start, n, block, span), _key_blocks(v, start, n, block, span)   # (B, H, n, span, d)
+    r, c = torch.arange(block, device=q.device)[:, None], torch.arange(span, device=q.device)[None]
+    lag = r + before - c                                       # query position minus key position, within a block
+    allowed = ((lag >= 0) & (lag < w)) if is_causal else (lag.abs() < w)                     # (block, span) or (H, 1, block, span)
+    key_pos = start + torch.arange(n, device=q.device)[:, None] * block + c                   # (n, span)
+    allowed = allowed & ((key_pos >= 0) & (key_pos < T_k))[:, None, :]                        # (n, block, span) or (H, n, ...)
+    if mask is not None:
+        if mask.shape[-1] != T_k: mask = mask.expand(*mask.shape[:-1], T_k)
+        if mask.shape[-2] == 1:                                # a key mask (padding): the same for every query
+            mk = _key_blocks(mask.transpose(-1, -2).to(torch.uint8), start, n, block, span).squeeze(-1).bool()  # (.., n, span)
+            allowed = allowed & mk[..., :, None, :]
+        else:                                                  # a (T_q, T_k) mask: each block's query rows at its keys
+            mq = F.pad(mask.to(torch.uint8), (0, 0, 0, n * block - T_q)).unflatten(-2, (n, block))  # (.., n, block, T_k)
+            idx = key_pos.clamp(0, T_k - 1)[:, None, :].expand(n, block, span)
+            allowed = allowed & mq.gather(-1, idx.expand(*mq.shape[:-1], span)).bool()
+    reach = allowed.any(-1, keepdim=True)                     # queries with a key in reach; the others get zeros
+    if not need_weights:                                       # SDPA per block: its fused kernels, no (block, span) scores kept
+        out = F.scaled_dot_product_attention(qb, kb, vb, attn_mask=allowed | ~reach, dropout_p=dropout_p, scale=scale)
+        return (out * reach).reshape(B, H, n * block, d)[:, :, :T_q], None
+    scores = torch.matmul(qb * scale, kb.transpose(-1, -2))    # (B, H, n, block, span)
+    scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
+    weights = scores.softmax(-1) * reach
+    if dropout_p > 0: weights = F.dropout(weights, dropout_p)
+    out = torch.matmul(weights.to(vb.dtype), vb).view(B, H, n * block, d)[:, :, :T_q]
+    dense = weights.new_zeros(B, H, n, block, T_k + span + max(-start, 0))   # each block's weights at its key positions
+    cols = (key_pos - min(start, 0))[:, None, :].expand(n, block, span).expand(B, H, n, block, span)
+    dense.scatter_add_(-1, cols, weights)
+    shift = max(-start, 0)
+    return out, dense[..., shift:shift + T_k].reshape(B, H, n * block, T_k)[:, :, :T_q]
+
+# %% ../nbs/01_attention.ipynb #7068ae2e
+def performer_features(n_features: int, d_head: int, generator: torch.Generator | None = None) -> Tensor:
+    "Random features omega (n_features, d_head) for FAVOR+: Gaussian rows, orthogonal within blocks of d_head, chi-distributed norms."
+    blocks = []
+    for _ in range(-(-n_features // d_head)):
+        qr, _ = torch.linalg.qr(torch.randn(d_head, d_head, generator=generator))      # orthonormal rows
+        blocks.append(qr.T)
+    norms = torch.randn(n_features, d_head, generator=generator).norm(dim=-1, keepdim=True)   # as a Gaussian row's norm
+    return torch.cat(blocks)[:n_features] * norms
+
+def _positive_features(x: Tensor, omega: Tensor, stabiliser: Tensor) -> Tensor:
+    "phi(x) = exp(omega x - |x|^2 / 2 - c) / sqrt(m): (..., T, d) -> (..., T, m); c a constant that cancels in the ratio."
+    proj = torch.matmul(x, omega.to(x.dtype).T)                                   # (..., T, m)
+    return torch.exp(proj - (x * x).sum(-1, keepdim=True) / 2 - stabiliser(proj)) / math.sqrt(omega.shape[0])
+
+def performer_attention(
+    q: Tensor, k: Tensor, v: Tensor,  # (B, H, T_q, d_head), (B, H, T_k, d_head), (B, H, T_k, d_head); T_q <= T_k if causal
+    mask: Tensor | None = None,       # a key mask broadcastable to (B, H, 1, T_k) (padding); True = may attend
+    is_causal: bool = False,          # prefix sums: query i (position i + T_k - T_q) sees keys j <= its position
+    dropout_p: float = 0.0,           # must be 0: there is no attention matrix to drop from
+    scale: float | None = None,       # default 1/sqrt(d_head)
+    need_weights: bool = False,       # also return the implied weights (B, H, T_q, T_k) (for plots: T_q x T_k memory)
+    features: Tensor | None = None,   # omega (m, d_head) from `performer_features` (`MultiHeadAttention` keeps a buffer)
+    chunk: int = 128,                 # causal: queries per chunk of the prefix-sum form
+) -> tuple[Tensor, Tensor | None]:
+    "FAVOR+ linear attention: phi(Q) (phi(K)^T V) / phi(Q) (phi(K)^T 1), causal through chunked prefix sums; T m d time."
+    if features is None: raise ValueError("features: the 'performer' kernel needs its random features (m, d_head); see performer_features")
+    if dropout_p > 0: raise ValueError(f"dropout_p: expected 0 with the 'performer' kernel (no attention matrix), got {dropout_p}")
+    if mask is not None and mask.shape[-2] != 1:
+        raise ValueError(f"mask: the 'performer' kernel takes a key mask (..., 1, T_k) (padding) only, got shape {tuple(mask.shape)}")
+    T_q, T_k = q.shape[-2], k.shape[-2]
+    if is_causal and T_q > T_k: raise ValueError(f"k: expected T_k >= T_q for causal attention, got T_k={T_k}, T_q={T_q}")
+    dtype = q.dtype
+    q, k, v = upcast(q), upcast(k), upcast(v)
+    root = math.sqrt(q.shape[-1] ** -0.5 if scale is None else scale)            # q.k scale = (q root).(k root)
+    phi_q = _positive_features(q * root, features, lambda p: p.amax(-1, keepdim=True).detach())   # per query: cancels
+    phi_k = _positive_features(k * root, features, lambda p: p.amax((-2, -1), keepdim=True).detach())  # shared by all keys
+    if mask is not None: phi_k = phi_k * mask.transpose(-1, -2).to(phi_k.dtype)   # (.., T_k, 1): masked keys weigh 0
+    ratio = lambda num, den: num / torch.where(den > 0, den, 1) * (den > 0)    # no key in reach: 0, finite gradients
+    if not is_causal:
+        num = torch.matmul(phi_q, torch.matmul(phi_k.transpose(-1, -2), v))       # (B, H, T_q, d)
+        den = torch.matmul(phi_q, phi_k.sum(-2)[..., None])                       # (B, H, T_q, 1)
+        out = ratio(num, den)
+    else:
+        offset, outs = T_k - T_q, []
+        state = torch.matmul(phi_k[..., :offset, :].transpose(-1, -2), v[..., :offset, :])   # keys before the queries
+        norm = phi_k[..., :offset, :].sum(-2)
+        for s in range(0, T_q, chunk):
+            e = min(s + chunk, T_q)
+            pq, pk, vv = phi_q[..., s:e, :], phi_k[..., offset + s:offset + e, :], v[..., offset + s:offset + e, :]
+            a = torch.matmul(pq, pk.transpose(-1, -2)).tril()                   # within the chunk, causally
+            num = torch.matmul(pq, state) + torch.matmul(a, vv)
+            den = torch.matmul(pq, norm[..., None]) + a.sum(-1, keepdim=True)
+            outs.append(ratio(num, den))
+            state, norm = state + torch.matmul(pk.transpose(-1, -2), vv), norm + pk.sum(-2)
+        out = torch.cat(outs, -2)
+    weights = None
+    if need_weights:
+        a = torch.matmul(phi_q, phi_k.transpose(-1, -2))
+        if is_causal: a = a * causal_mask(T_q, T_k, a.device)
+        weights = ratio(a, a.sum(-1, keepdim=True))
+    return out.to(dtype), weights
+
+def linformer_attention(
+    q: Tensor, k: Tensor, v: Tensor,  # (B, H, T_q, d_head), (B, H, T_k, d_head), (B, H, T_k, d_head)
+    mask: Tensor | None = None,       # unused: zero padded keys and values before calling (the module does)
+    is_causal: bool = False,          # not supported: every projected row mixes all positions
+    dropout_p: float = 0.0,           # dropout on the (T_q, k) attention weights
+    scale: float | None = None,       # default 1/sqrt(d_head)
+    need_weights: bool = False,       # also return the weights over the k projected rows (B, H, T_q, k)
+    projections: tuple[Tensor, Tensor] | None = None,   # E, F (k, T_max) with T_max >= T_k (the module's parameters)
+) -> tuple[Tensor, Tensor | None]:
+    "softmax(Q (E K)^T scale) F V with learned projections of the T_k keys and values to k rows: T k d time."
+    if is_causal: raise ValueError("causal: Linformer's projections mix every position and cannot be causal")
+    if projections is None: raise ValueError("projections: the 'linformer' kernel needs its projections E, F (k, T_max)")
+    e, f = projections
+    T_k = k.shape[-2]
+    if T_k > e.shape[-1]: raise ValueError(f"k: expected at most max_len={e.shape[-1]} positions for the 'linformer' kernel, got {T_k}")
+    kp = torch.matmul(e[:, :T_k].to(k.dtype), k)                              # (B, H, k, d)
+    vp = torch.matmul(f[:, :T_k].to(v.dtype), v)
+    return standard_attention(q, kp, vp, None, False, dropout_p, scale, need_weights)
+
 # %% ../nbs/01_attention.ipynb #4beaeb4f
 ATTENTION_KERNELS: dict[str, Callable] = {
     'sdpa': sdpa_attention,
@@ -101,7 +281,13 @@ ATTENTION_KERNELS: dict[str, Callable] = {
     'xformer': lambda *a, **kw: sdpa_attention(*a, **kw, backend=SDPBackend.EFFICIENT_ATTENTION),
     'standard': standard_attention,
     'frequency': frequency_attention,
+    'local': local_attention,
+    'performer': performer_attention,
+    'linformer': linformer_attention,
 }
+# kernels that are not softmax attention over every key, with the `MultiHeadAttention` settings each one reads
+KERNEL_OPTIONS: dict[str, tuple[str, ...]] = {'frequency': ('modes',), 'local': ('window',), 'performer': ('features',),
+                                              'linformer': ('projections',)}
 
 # %% ../nbs/01_attention.ipynb #fde10963
 class _Room:
@@ -187,21 +373,42 @@ class MultiHeadAttention(nn.Module):
         dropout: float = 0.0,         # dropout on the attention weights (training only)
         bias: bool = True,            # biases in the projections
         modes: int | Sequence[int] = 32, # Fourier modes kept by the 'frequency' kernel
+        window: int | Sequence[int | None] = 64,  # the 'local' kernel's window, or one per head (None: global): multi-scale
+        n_features: int = 256,        # random features of the 'performer' kernel
+        proj_len: int = 256,          # k: projected length of the 'linformer' kernel
+        max_len: int = 4096,          # the longest sequence the 'linformer' kernel's projections take
     ):
         super().__init__()
         check_range(d_model, 'd_model', 1); check_range(n_heads, 'n_heads', 1)
         if d_model % n_heads: raise ValueError(f"n_heads: expected a divisor of d_model={d_model}, got {n_heads}")
         check_option(kernel, 'kernel', ATTENTION_KERNELS); check_range(dropout, 'dropout', 0, 1, high_inclusive=False)
         self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
-        self.kernel, self.dropout, self.modes = kernel, dropout, modes
+        if isinstance(window, int): check_range(window, 'window', 1)
+        elif len(window) != n_heads or any(w is not None and (isinstance(w, bool) or not isinstance(w, int) or w < 1) for w in window):
+            raise ValueError(f"window: expected an int >= 1, or one int >= 1 or None (global) per head ({n_heads}), got {window}")
+        else: window = tuple(window)
+        if kernel == 'performer' and dropout > 0:
+            raise ValueError(f"dropout: expected 0 with kernel='performer' (it forms no attention matrix), got {dropout}")
+        self.kernel, self.dropout, self.modes, self.window = kernel, dropout, modes, window
         self.in_proj = nn.Linear(d_model, 3 * d_model, bias=bias)
         self.out_proj = nn.Linear(d_model, d_model, bias=bias)
+        if kernel == 'performer':       # a buffer: saved with the weights, so a reloaded model computes the same function
+            check_range(n_features, 'n_features', 1)
+            self.register_buffer('features', performer_features(n_features, self.d_head))
+        if kernel == 'linformer':
+            check_range(proj_len, 'proj_len', 1); check_range(max_len, 'max_len', 1)
+            self.proj_k, self.proj_v = nn.Parameter(torch.empty(proj_len, max_len)), nn.Parameter(torch.empty(proj_len, max_len))
         self.reset_parameters()
 
     def reset_parameters(self):
         nn.init.xavier_uniform_(self.in_proj.weight)
         nn.init.xavier_uniform_(self.out_proj.weight)
         if self.in_proj.bias is not None: nn.init.zeros_(self.in_proj.bias); nn.init.zeros_(self.out_proj.bias)
+        if self.kernel == 'linformer':
+            for e in (self.proj_k, self.proj_v): nn.init.normal_(e, std=e.shape[0] ** -0.5)
+
+    @property
+    def projections(self) -> tuple[Tensor, Tensor]: return self.proj_k, self.proj_v   # the 'linformer' kernel's E, F
 
     def _heads(self, x: Tensor) -> Tensor:  # (B, T, H*d) -> (B, H, T, d)
         return x.unflatten(-1, (self.n_heads, self.d_head)).transpose(1, 2)
@@ -229,8 +436,11 @@ class MultiHeadAttention(nn.Module):
             shape = ('B', 'T_k') if cross else ('B', 'T_q')
             check_tensor(padding_mask, 'padding_mask', shape, dims, dtype=torch.bool)
         if causal and cross: raise ValueError("causal: cross-attention to a memory cannot be causal")
-        if self.kernel == 'frequency' and (causal or cache is not None or attn_mask is not None):
-            raise ValueError(f"kernel: 'frequency' supports neither causal masks, attn_mask nor a KV cache")
+        if self.kernel in ('frequency', 'linformer') and (causal or cache is not None or attn_mask is not None):
+            raise ValueError(f"kernel: {self.kernel!r} supports neither causal masks, attn_mask nor a KV cache")
+        if self.kernel == 'performer' and attn_mask is not None:
+            raise ValueError("attn_mask: the 'performer' kernel takes padding masks only (it never forms the T_q x T_k matrix)")
+        if self.kernel == 'local' and cross: raise ValueError("kernel: 'local' is self-attention only (a window needs one time axis)")
         d = self.d_model
         if not cross:                                     # self-attention: one fused projection
             q, k, v = self.in_proj(query).chunk(3, -1)
@@ -266,6 +476,13 @@ class MultiHeadAttention(nn.Module):
             if key_padding is not None:                   # padded positions contribute nothing to any spectrum
                 keep = key_padding[:, None, :, None]         # (k and v are zero there already)
                 if not cross: q = q.masked_fill(~keep, 0)     # self-attention: the queries share the keys' padding
+        elif self.kernel == 'linformer': pass             # padded keys and values are zero already
+        elif self.kernel in ('local', 'performer'):       # the window / prefix sums are the kernel's: no (T_q, T_k) mask
+            is_causal = causal
+            if attn_mask is not None: mask = attn_mask if attn_mask.ndim == 2 else attn_mask[:, None]
+            if key_padding is not None:                   # queries with no key in reach get zeros from the kernel
+                kp = key_padding[:, None, None, :]
+                mask = kp if mask is None else mask & kp
         else:
             if causal and key_padding is None and attn_mask is None and (T_q == T_k or T_q == 1 and past > 0):
                 is_causal = T_q == T_k and T_q > 1        # a single new query may see every past key: no mask
@@ -281,7 +498,7 @@ class MultiHeadAttention(nn.Module):
                     row_ok = mask.any(-1, keepdim=True)   # (B|1, 1, T_q, 1): queries with at least one key
                     has_empty_rows = not bool(row_ok.all())   # else skip the product below and the copy autograd keeps of it
                     if has_empty_rows: mask = mask | ~row_ok  # empty rows attend everywhere, then are zeroed
-        kw = {'modes': self.modes} if self.kernel == 'frequency' else {}
+        kw = {o: getattr(self, o) for o in KERNEL_OPTIONS.get(self.kernel, ())}
         out, weights = ATTENTION_KERNELS[self.kernel](
             q, k, v, mask=mask, is_causal=is_causal, dropout_p=self.dropout if self.training else 0.0,
             need_weights=need_weights, **kw)

@@ -15,10 +15,10 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'LOADABLE', 'check_tensor', 'input_dtype', 'check_overflow', 'check_option', 'check_range',
-           'seed_everything', 'get_device', 'check_precision', 'autocast', 'grad_scaler', 'upcast', 'count_parameters',
-           'parameter_table', 'CheckpointError', 'atomic_write', 'atomic_save', 'safe_load', 'config_to_dict',
-           'config_from_dict', 'register_loadable', 'save_model', 'read_model_config', 'load_state_strict',
-           'load_model']
+           'seed_everything', 'quick_mode', 'get_device', 'check_precision', 'autocast', 'grad_scaler', 'upcast',
+           'count_parameters', 'parameter_table', 'CheckpointError', 'atomic_write', 'atomic_save', 'safe_load',
+           'config_to_dict', 'config_from_dict', 'register_loadable', 'save_model', 'read_model_config',
+           'load_state_strict', 'load_model']
 
 # %% ../nbs/00_core.ipynb #96ca8f63
 def _fmt_shape(shape) -> str:
@@ -119,6 +119,22 @@ def seed_everything(
         torch.use_deterministic_algorithms(True, warn_only=True)
         torch.backends.cudnn.benchmark = False
     return seed
+
+# %% ../nbs/00_core.ipynb #5df30717
+def quick_mode(
+    env: Mapping[str, str] | None = None,   # the environment variables (default: `os.environ`)
+    shell=None,                             # the IPython shell to judge (default: the running one, if any)
+) -> bool:
+    "True where the tutorials should take their quick path: `FINATTN_QUICK` if set, else inside a notebook kernel."
+    env = os.environ if env is None else env
+    flag = env.get('FINATTN_QUICK', '').strip().lower()
+    if flag in ('1', 'true', 'yes', 'on'): return True
+    if flag in ('0', 'false', 'no', 'off'): return False
+    if flag: raise ValueError(f"FINATTN_QUICK: expected 1 or 0 (or true/false, yes/no, on/off), got {flag!r}")
+    if shell is None:
+        try: shell = get_ipython()                               # defined only under IPython  # noqa: F821
+        except NameError: return False
+    return any(c.__name__ == 'ZMQInteractiveShell' for c in type(shell).__mro__)   # a kernel; Colab's shell subclasses it
 
 # %% ../nbs/00_core.ipynb #2257d193
 PRECISIONS = {'fp32': torch.float32, 'bf16': torch.bfloat16, 'fp16': torch.float16}

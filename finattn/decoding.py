@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .attention import ATTENTION_KERNELS
+from .attention import ATTENTION_KERNELS, KERNEL_OPTIONS
 from .layers import (FeedForward, LayerCache, LayerNorm, PACK_MIN_ELEMENTS, RMSNorm, SwiGLU, TransformerDecoder,
                             one_query_attention, onednn_linear, packed_linear, prepack_linear)
 
@@ -29,7 +29,7 @@ def _plain(decoder: TransformerDecoder) -> bool:
     norm = lambda n: isinstance(n, (LayerNorm, RMSNorm))
     linear = lambda *ms: all(type(m) is nn.Linear for m in ms)      # not an int8 (dynamically quantised) copy
     return (not decoder.cross_attention and (decoder.final_norm is None or norm(decoder.final_norm)) and
-            all(norm(l.norm1) and norm(l.norm3) and isinstance(l.ffn, (FeedForward, SwiGLU)) and l.self_attn.kernel != 'frequency'
+            all(norm(l.norm1) and norm(l.norm3) and isinstance(l.ffn, (FeedForward, SwiGLU)) and l.self_attn.kernel not in KERNEL_OPTIONS
                 and linear(l.self_attn.in_proj, l.self_attn.out_proj, l.ffn.in_proj, l.ffn.out_proj)
                 for l in map(decoder.layer, range(decoder.n_layers))))
 

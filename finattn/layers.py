@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 
-from .attention import ATTENTION_KERNELS, KVCache, MultiHeadAttention
+from .attention import ATTENTION_KERNELS, KERNEL_OPTIONS, KVCache, MultiHeadAttention
 from .core import check_option, check_range, check_tensor, upcast
 from .encodings import LearnedPositionalEncoding, SinusoidalEncoding
 
@@ -232,15 +232,19 @@ class TransformerLayer(nn.Module):
         bias: bool = True,                # biases in attention and MLP projections
         norm_eps: float = 1e-6,
         modes: int | Sequence[int] = 32,  # Fourier modes for the 'frequency' kernel
+        window: int = 64,                 # keys within this many positions of a query, for the 'local' kernel
+        n_features: int = 256,            # random features of the 'performer' kernel
+        proj_len: int = 256,              # projected length of the 'linformer' kernel
+        max_len: int = 4096,              # the longest sequence for the 'linformer' kernel
     ):
         super().__init__()
         check_option(norm_position, 'norm_position', ('pre', 'post')); check_option(ffn, 'ffn', FEED_FORWARDS)
         check_range(dropout, 'dropout', 0, 1, high_inclusive=False)
         d_ff = d_ff or 4 * d_model
         self.pre_norm = norm_position == 'pre'
-        self.self_attn = MultiHeadAttention(d_model, n_heads, kernel, attn_dropout, bias, modes)
+        self.self_attn = MultiHeadAttention(d_model, n_heads, kernel, attn_dropout, bias, modes, window, n_features, proj_len, max_len)
         self.norm1 = make_norm(norm, d_model, cond_dim, norm_eps)
-        self.cross_attn = MultiHeadAttention(d_model, n_heads, kernel if kernel != 'frequency' else 'sdpa', attn_dropout, bias) if cross_attention else None
+        self.cross_attn = MultiHeadAttention(d_model, n_heads, kernel if kernel not in KERNEL_OPTIONS else 'sdpa', attn_dropout, bias) if cross_attention else None
         self.norm2 = make_norm(norm, d_model, cond_dim, norm_eps) if cross_attention else None
         if ffn == 'mlp': self.ffn = FeedForward(d_model, d_ff, activation, dropout=0.0, bias=bias)
         elif ffn == 'swiglu': self.ffn = SwiGLU(d_model, d_ff)
@@ -320,7 +324,7 @@ class TransformerStack(nn.Module):
         d_model: int = 512, n_heads: int = 8, n_layers: int = 6,
         d_ff: int | None = None,          # feed-forward width, default 4 d_model (SwiGLU: the same parameter count, see `swiglu_hidden`)
         dropout: float = 0.1, attn_dropout: float = 0.0,
-        kernel: str = 'sdpa',             # attention kernel: 'sdpa', 'flash', 'xformer', 'standard', 'frequency'
+        kernel: str = 'sdpa',             # attention kernel: 'sdpa', 'flash', 'xformer', 'standard', 'frequency', 'local'
         ffn: str = 'swiglu',              # feed-forward: 'swiglu', 'mlp' (with `activation`) or 'moe' (experts of `moe_expert`)
         activation: str = 'gelu',
         norm_position: str = 'pre',       # 'pre' or 'post'
@@ -337,7 +341,10 @@ class TransformerStack(nn.Module):
         cross_attention: bool = False,
         init_std: float = 0.02,
         norm_eps: float = 1e-6,
-        modes: int | Sequence[int] = 32,
+        modes: int | Sequence[int] = 32,  # Fourier modes for the 'frequency' kernel
+        window: int = 64,                 # the 'local' kernel's window
+        n_features: int = 256,            # the 'performer' kernel's random features
+        proj_len: int = 256,              # the 'linformer' kernel's projected length (max_len: its longest sequence)
     ):
         super().__init__()
         check_option(norm_position, 'norm_position', ('pre', 'post')); check_option(ffn, 'ffn', FEED_FORWARDS)
@@ -355,7 +362,8 @@ class TransformerStack(nn.Module):
         self.layers = nn.ModuleList([
             TransformerLayer(d_model, n_heads, d_ff, dropout, attn_dropout, kernel, norm, norm_position, ffn, activation,
                              cross_attention, r, cond_dim, n_experts, top_k, moe_expert, moe_aux_weight,
-                             router_jitter, router_noise, norm_eps=norm_eps, modes=modes)
+                             router_jitter, router_noise, norm_eps=norm_eps, modes=modes, window=window,
+                             n_features=n_features, proj_len=proj_len, max_len=max_len)
             for r in rates])
         self.final_norm = make_norm(norm, d_model, cond_dim, norm_eps) if use_final_norm else None
         self.out_proj = nn.Linear(d_model, output_size) if output_size is not None else None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/42_viz.ipynb #09521250
 from __future__ import annotations
-import json
+import json, textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -18,7 +18,7 @@ import torch
 __all__ = ['EVENT_TYPE_NAMES', 'read_history', 'plot_training_curves', 'plot_ic_through_time', 'plot_ic_by_lag_horizon',
            'plot_gate', 'plot_attention', 'plot_quantile_fan', 'plot_calibration', 'plot_persistence_diagram',
            'plot_betti_curves', 'plot_landscape', 'plot_modality_weights', 'plot_mid_paths', 'event_type_shares',
-           'plot_event_types', 'plot_profile']
+           'plot_event_types', 'plot_profile', 'attention_by_distance', 'plot_attention_distance', 'plot_architecture']
 
 # %% ../nbs/42_viz.ipynb #f624a754
 def _done(fig: plt.Figure) -> plt.Figure:
@@ -237,4 +237,84 @@ def plot_profile(df: pd.DataFrame, x: str = 'batch', measures: Sequence[str] | N
     for ax, m in zip(axes[0], measures): ax.set(xlabel=x, ylabel=m, xscale='log')
     if keys: axes[0, 0].legend(fontsize=7)
     fig.suptitle(title); fig.tight_layout()
+    return _done(fig)
+
+# %% ../nbs/42_viz.ipynb #664d5e04
+def attention_by_distance(weights) -> np.ndarray:
+    "Mean attention mass at each distance l = query position - key position (l >= 0 only): (B, H, T_q, T_k) or (H, T_q, T_k) -> (H, T_k)."
+    w = _np(weights)
+    w = w.reshape(-1, *w.shape[-3:]).mean(0)                 # (H, T_q, T_k), averaged over the batch
+    H, T_q, T_k = w.shape
+    pos = np.arange(T_q)[:, None] + (T_k - T_q)              # each query's position
+    lag = pos - np.arange(T_k)[None]                         # (T_q, T_k)
+    out = np.zeros((H, T_k))
+    for h in range(H): np.add.at(out[h], lag[lag >= 0], w[h][lag >= 0])
+    return out / T_q
+
+def plot_attention_distance(weights, labels: Sequence[str] | None = None, title: str = 'attention by distance') -> plt.Figure:
+    "Each head's attention mass by distance to the key (`attention_by_distance`), one line per head, log-log."
+    a = attention_by_distance(weights)
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    lags = np.arange(1, a.shape[1] + 1)                      # plotted at l + 1, so that l = 0 (the query itself) shows
+    for h in range(len(a)): ax.plot(lags, a[h], label=labels[h] if labels is not None else f'head {h}')
+    ax.set_xscale('log'); ax.set_yscale('log'); ax.set_xlabel('distance to the key + 1 (positions)'); ax.set_ylabel('mean weight')
+    ax.set_title(title); ax.legend(fontsize=8)
+    return _done(fig)
+
+# %% ../nbs/42_viz.ipynb #78838e66
+def _architecture_edges(rows: Sequence[Sequence[str | None] | str]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    "The arrows ((row, col) -> (row, col)) between boxes: branch to branch, fan-out/-in at one-box rows, through `None`s."
+    rows = [[r] if isinstance(r, str) else list(r) for r in rows]
+    def source(k, j):                          # the nearest box at or above row k in branch j (rows of the same width)
+        while rows[k][j] is None and k > 0 and len(rows[k - 1]) == len(rows[k]): k -= 1
+        return None if rows[k][j] is None else (k, j)
+    edges = []
+    for i in range(1, len(rows)):
+        prev, row = rows[i - 1], rows[i]
+        if len(prev) != len(row) and len(prev) != 1 and len(row) != 1:
+            raise ValueError(f"rows: row {i} has {len(row)} boxes after a row of {len(prev)}; expected equal counts or a "
+                             f"one-box row between them")
+        for j, box in enumerate(row):
+            if box is None: continue
+            parents = [source(i - 1, j)] if len(prev) == len(row) else [source(i - 1, p) for p in range(len(prev))]
+            edges += [(s, (i, j)) for s in parents if s is not None]
+    return edges
+
+def plot_architecture(
+    rows: Sequence[Sequence[str | None] | str],   # from input to output; a str is a one-box row
+    title: str | None = None,
+    width: float = 9.0,                            # inches
+    colors: Sequence[str] = ('#dbe9f6', '#fde9d0', '#e2f0d9', '#eadcf0'),   # per branch
+) -> plt.Figure:
+    "A block diagram: rows of boxes (parallel branches side by side) joined by arrows, from top (input) to bottom."
+    rows = [[r] if isinstance(r, str) else list(r) for r in rows]
+    if not rows or any(not r for r in rows): raise ValueError(f"rows: expected non-empty rows of box labels, got {rows!r}")
+    edges = _architecture_edges(rows)
+    size = lambda r: 8.5 if len(r) < 3 else 7.5
+    fit = lambda text, r: '\n'.join(textwrap.fill(line, max(12, int((width / len(r) - 0.4) * 72 / (0.6 * size(r)))))
+                                     for line in text.split('\n'))    # a character is at most about 0.6 em wide
+    rows = [[None if b is None else fit(b, r) for b in r] for r in rows]
+    lines = [max((b.count('\n') + 1 for b in r if b), default=1) for r in rows]
+    heights = [0.32 + 0.2 * n for n in lines]                     # inches per row's boxes
+    gap = 0.32
+    total = sum(heights) + gap * (len(rows) - 1)
+    fig, ax = plt.subplots(figsize=(width, total + (0.4 if title else 0.1)))
+    ax.set_xlim(0, width); ax.set_ylim(0, total); ax.axis('off')
+    centre, y = {}, total
+    for i, r in enumerate(rows):
+        w = width / len(r)
+        for j, box in enumerate(r):
+            cx, cy = w * (j + 0.5), y - heights[i] / 2
+            centre[i, j] = (cx, cy, heights[i])
+            if box is None: continue
+            ax.add_patch(matplotlib.patches.FancyBboxPatch((w * j + 0.12, y - heights[i]), w - 0.24, heights[i],
+                         boxstyle='round,pad=0,rounding_size=0.08', fc=colors[j % len(colors)] if len(r) > 1 else '#eeeeee',
+                         ec='#555555', lw=0.8))
+            ax.text(cx, cy, box, ha='center', va='center', fontsize=size(r))
+        y -= heights[i] + gap
+    for (a, b) in edges:
+        (x0, y0, h0), (x1, y1, h1) = centre[a], centre[b]
+        ax.annotate('', xy=(x1, y1 + h1 / 2), xytext=(x0, y0 - h0 / 2),
+                    arrowprops=dict(arrowstyle='-|>', color='#555555', lw=0.9, shrinkA=0, shrinkB=0))
+    if title: ax.set_title(title, fontsize=10)
     return _done(fig)
