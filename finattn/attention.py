@@ -133,13 +133,12 @@ def local_attention(
     out = q.new_zeros(q.shape)
     weights = q.new_zeros(B, H, T_q, T_k) if need_weights else None
     heads = lambda x, hs: x if x is None or x.shape[1] == 1 else x[:, hs]            # a mask may broadcast over heads
-    local = [h for h, w in enumerate(windows) if w is not None]
     wide = [h for h, w in enumerate(windows) if w is None]
-    if local:                                                  # one blocked pass, one band per head
-        ws = torch.tensor([windows[h] for h in local], device=q.device)
-        o, w = _banded(q[:, local], k[:, local], v[:, local], heads(mask, local), is_causal, dropout_p, scale, need_weights, ws)
-        out[:, local] = o
-        if need_weights: weights[:, local] = w
+    for size in sorted({w for w in windows if w is not None}):   # heads of one window together: each pays its own span only
+        hs = [h for h, w in enumerate(windows) if w == size]
+        o, w = _banded(q[:, hs], k[:, hs], v[:, hs], heads(mask, hs), is_causal, dropout_p, scale, need_weights, size)
+        out[:, hs] = o
+        if need_weights: weights[:, hs] = w
     if wide:                                                   # global heads: softmax over every allowed key
         m, fast_causal = heads(mask, wide), is_causal and mask is None and T_q == T_k   # SDPA's causal kernels, no mask
         if is_causal and not fast_causal: m = causal_mask(T_q, T_k, q.device) if m is None else m & causal_mask(T_q, T_k, q.device)
@@ -150,13 +149,11 @@ def local_attention(
         if need_weights: weights[:, wide] = w if reach is None else w * reach
     return out, weights
 
-def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need_weights: bool, window: int | Tensor):
-    "The blocked computation of `local_attention`; `window` an int, or a tensor of one window per head (H,)."
+def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need_weights: bool, window: int):
+    "The blocked computation of `local_attention` for one window w: blocks of w queries against their 2w - 1 (3w - 2) keys."
     B, H, T_q, d = q.shape
     T_k, offset = k.shape[-2], k.shape[-2] - q.shape[-2]
-    per_head = isinstance(window, Tensor)
-    block = int(window.max()) if per_head else window          # queries per block = the widest window
-    w = window.view(H, 1, 1, 1) if per_head else window        # (H, 1, 1, 1) against (n, block, span) patterns
+    w = block = window
     n = -(-T_q // block)                                       # query blocks
     before, after = block - 1, (0 if is_causal else block - 1)
     span = block + before + after                              # keys one block reads
@@ -165,9 +162,9 @@ def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need
     kb, vb = _key_blocks(k, start, n, block, span), _key_blocks(v, start, n, block, span)   # (B, H, n, span, d)
     r, c = torch.arange(block, device=q.device)[:, None], torch.arange(span, device=q.device)[None]
     lag = r + before - c                                       # query position minus key position, within a block
-    allowed = ((lag >= 0) & (lag < w)) if is_causal else (lag.abs() < w)                     # (block, span) or (H, 1, block, span)
+    allowed = ((lag >= 0) & (lag < w)) if is_causal else (lag.abs() < w)                     # (block, span)
     key_pos = start + torch.arange(n, device=q.device)[:, None] * block + c                   # (n, span)
-    allowed = allowed & ((key_pos >= 0) & (key_pos < T_k))[:, None, :]                        # (n, block, span) or (H, n, ...)
+    allowed = allowed & ((key_pos >= 0) & (key_pos < T_k))[:, None, :]                        # (n, block, span)
     if mask is not None:
         if mask.shape[-1] != T_k: mask = mask.expand(*mask.shape[:-1], T_k)
         if mask.shape[-2] == 1:                                # a key mask (padding): the same for every query

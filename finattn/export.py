@@ -4,9 +4,10 @@
 
 # %% ../nbs/40_export.ipynb #dfe3198a
 from __future__ import annotations
-import copy, io, json, math, warnings
+import copy, gzip, io, json, math, warnings
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Sequence
 from pathlib import Path
 import torch
 from torch import Tensor, nn
@@ -16,7 +17,8 @@ from .registry import ExportSpec, spec_for
 
 # %% auto #0
 __all__ = ['EXPORT_FORMATS', 'export_spec', 'ExportWrapper', 'eager_outputs', 'run_exported', 'max_abs_diff', 'verify_export',
-           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'compare_quantized', 'export_run']
+           'export_torchscript', 'export_onnx', 'quantize_int8', 'state_dict_bytes', 'prune_linear', 'linear_sparsity',
+           'compressed_bytes', 'compare_quantized', 'export_run']
 
 # %% ../nbs/40_export.ipynb #a11ba994
 def export_spec(model: nn.Module) -> ExportSpec:
@@ -129,17 +131,52 @@ def state_dict_bytes(model: nn.Module) -> int:
     return buf.tell()
 
 # %% ../nbs/40_export.ipynb #c306e0d3
+def prune_linear(
+    model: nn.Module,
+    amount: float = 0.5,            # share of each layer's weights (unstructured) or output rows (structured) set to zero
+    structured: bool = False,       # False: the smallest |w| (L1 magnitude); True: the output rows of smallest L2 norm
+) -> nn.Module:
+    "A CPU copy of `model` in eval mode with every `nn.Linear` weight magnitude-pruned (`torch.nn.utils.prune`), made permanent."
+    from collections import Counter
+    from torch.nn.utils import prune
+    check_range(amount, 'amount', 0, 1, high_inclusive=False)
+    m = copy.deepcopy(model).cpu().eval()
+    uses = Counter(id(p) for layer in m.modules() for p in layer.parameters(recurse=False))   # per module: ties count twice
+    for layer in m.modules():
+        if type(layer) is not nn.Linear or uses[id(layer.weight)] > 1: continue   # a tied weight (LM head) stays whole
+        if structured: prune.ln_structured(layer, 'weight', amount, n=2, dim=0)
+        else: prune.l1_unstructured(layer, 'weight', amount)
+        prune.remove(layer, 'weight')                                          # the zeros become the weight itself
+    return m
+
+def linear_sparsity(model: nn.Module) -> float:
+    "Share of exact zeros among the weights of the model's `nn.Linear` layers (a shared weight counted once)."
+    ws = {id(l.weight): l.weight for l in model.modules() if type(l) is nn.Linear}
+    return sum(int((w == 0).sum()) for w in ws.values()) / max(sum(w.numel() for w in ws.values()), 1)
+
+def compressed_bytes(model: nn.Module) -> int:
+    "Size in bytes of the saved weights after gzip: what pruning saves on disk (zeros compress, random floats hardly)."
+    buf = io.BytesIO()
+    torch.save(model.state_dict(), buf)
+    return len(gzip.compress(buf.getvalue(), compresslevel=6))
+
 def compare_quantized(
     run_dir: str | Path,            # a folder written by `finattn train`
     data: str | Path | None = None, # other data, prepared as the run's (default: the run's own)
-):  # DataFrame: the spec's evaluation table twice, `weights` 'float' then 'int8'
-    "A run's test metrics (model and baselines, as `finattn evaluate` computes them) with float and with int8 weights."
+    prune: Sequence[float] = (),    # also magnitude-pruned copies (`prune_linear`) at these amounts
+    structured: bool = False,       # structured (row) pruning instead of unstructured
+):  # DataFrame: the spec's evaluation table per weights variant ('float', 'int8', 'pruned 50%', ...), with their sizes
+    "A run's test metrics (model and baselines, as `finattn evaluate` computes them) with float, int8 and pruned weights."
     import pandas as pd
     from finattn.runs import load_run
     run = load_run(run_dir)
     s = run.settings if data is None else replace(run.settings, data=replace(run.settings.data, data=str(data)))
     prepared = run.spec.prepare(s)
-    tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name) for name, m in [('float', run.model), ('int8', quantize_int8(run.model))]]
+    variants = [('float', run.model), ('int8', quantize_int8(run.model))]
+    variants += [(f"pruned {a:.0%}" + (' rows' if structured else ''), prune_linear(run.model, a, structured)) for a in prune]
+    tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name, weight_bytes=state_dict_bytes(m),
+                                                          gzip_bytes=compressed_bytes(m), linear_sparsity=linear_sparsity(m))
+              for name, m in variants]
     return pd.concat(tables, ignore_index=True)
 
 # %% ../nbs/40_export.ipynb #7e45a8fe

@@ -414,7 +414,9 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
     # calibrate: every method's test quantiles are corrected by `conformal_offsets` fitted on its validation quantiles
     import tempfile
     from finattn.train import load_checkpoint
-    root = train_config.out_dir or tempfile.mkdtemp(prefix='migt_wf_')
+    # without out_dir the folds' checkpoints go to a scratch folder, removed at the end (or when the object is collected)
+    scratch = None if train_config.out_dir else tempfile.TemporaryDirectory(prefix='migt_wf_')
+    root = train_config.out_dir or scratch.name
     rows, scores = [], {}
     levels = config.quantiles
     for k, fold in enumerate(bar_folds(data, config.max_bars, n_folds, test_frac, val_frac)):
@@ -445,6 +447,7 @@ def walk_forward_migt(data: BarData, config: MIGTConfig, train_config: TrainConf
             rows.append({'fold': k, 'seed': -1, 'test_start': start, 'method': name, **quantile_metrics(q, y, v, levels)})
             scores.setdefault(name, []).append(per_sample_pinball(q, y, v, levels))
     pooled = {m: pool_folds(s, len(seeds) if m == 'migt_tvdt' else 1) for m, s in scores.items()}
+    if scratch is not None: scratch.cleanup()
     return WalkForward(pd.DataFrame(rows), pooled, 'migt_tvdt', naive=naive_method(data),
                        horizon=max(config.horizons), score_name='pinball')
 

@@ -287,7 +287,9 @@ def walk_forward_multi_asset(
     from finattn.train import load_checkpoint
     lag = config.lags[0] if lag is None else lag
     if lag not in config.lags: raise ValueError(f"lag: expected one of config.lags {config.lags}, got {lag}")
-    root = train_config.out_dir or tempfile.mkdtemp(prefix='multi_asset_wf_')
+    # without out_dir the folds' checkpoints go to a scratch folder, removed at the end (or when the object is collected)
+    scratch = None if train_config.out_dir else tempfile.TemporaryDirectory(prefix='multi_asset_wf_')
+    root = train_config.out_dir or scratch.name
     splits = walk_forward_splits(len(arrays.dates), n_folds, val_size=val_size, test_size=test_size,
                                  horizon=config.horizon, lag=max(config.lags), window=config.seq_len)
     rows, scores = [], {}
@@ -312,6 +314,7 @@ def walk_forward_multi_asset(
         record(k, -1, start, 'momentum_12_1', data, split, momentum_forecast(data))
         record(k, -1, start, 'ridge', data, split, ridge_forecast(data))
     pooled = {m: pool_folds(s, len(seeds) if m == 'transformer' else 1) for m, s in scores.items()}
+    if scratch is not None: scratch.cleanup()
     return WalkForward(pd.DataFrame(rows), pooled, 'transformer', lower_is_better=False, horizon=config.horizon, score_name='ic')
 
 # %% ../../nbs/20a_multi_asset_train.ipynb #8b9b640e
