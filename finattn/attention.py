@@ -150,12 +150,12 @@ def local_attention(
     return out, weights
 
 def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need_weights: bool, window: int):
-    "The blocked computation of `local_attention` for one window w: blocks of w queries against their 2w - 1 (3w - 2) keys."
+    "The blocked computation of `local_attention` for one window w: blocks of b = min(w, T_q) queries against their b + w - 1 (+ w - 1) keys."
     B, H, T_q, d = q.shape
     T_k, offset = k.shape[-2], k.shape[-2] - q.shape[-2]
-    w = block = window
+    w, block = window, min(window, T_q)                        # decoding (T_q = 1): one query, never a padded block of w
     n = -(-T_q // block)                                       # query blocks
-    before, after = block - 1, (0 if is_causal else block - 1)
+    before, after = w - 1, (0 if is_causal else w - 1)
     span = block + before + after                              # keys one block reads
     start = offset - before                                    # first key position of block 0
     qb = F.pad(q, (0, 0, 0, n * block - T_q)).view(B, H, n, block, d)

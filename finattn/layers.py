@@ -232,7 +232,7 @@ class TransformerLayer(nn.Module):
         bias: bool = True,                # biases in attention and MLP projections
         norm_eps: float = 1e-6,
         modes: int | Sequence[int] = 32,  # Fourier modes for the 'frequency' kernel
-        window: int = 64,                 # keys within this many positions of a query, for the 'local' kernel
+        window: int | Sequence[int | None] = 64,   # the 'local' kernel's window, or one per head (None: global)
         n_features: int = 256,            # random features of the 'performer' kernel
         proj_len: int = 256,              # projected length of the 'linformer' kernel
         max_len: int = 4096,              # the longest sequence for the 'linformer' kernel
@@ -324,7 +324,7 @@ class TransformerStack(nn.Module):
         d_model: int = 512, n_heads: int = 8, n_layers: int = 6,
         d_ff: int | None = None,          # feed-forward width, default 4 d_model (SwiGLU: the same parameter count, see `swiglu_hidden`)
         dropout: float = 0.1, attn_dropout: float = 0.0,
-        kernel: str = 'sdpa',             # attention kernel: 'sdpa', 'flash', 'xformer', 'standard', 'frequency', 'local'
+        kernel: str = 'sdpa',             # attention kernel: one of finattn.attention.ATTENTION_KERNELS
         ffn: str = 'swiglu',              # feed-forward: 'swiglu', 'mlp' (with `activation`) or 'moe' (experts of `moe_expert`)
         activation: str = 'gelu',
         norm_position: str = 'pre',       # 'pre' or 'post'
@@ -342,7 +342,7 @@ class TransformerStack(nn.Module):
         init_std: float = 0.02,
         norm_eps: float = 1e-6,
         modes: int | Sequence[int] = 32,  # Fourier modes for the 'frequency' kernel
-        window: int = 64,                 # the 'local' kernel's window
+        window: int | Sequence[int | None] = 64,   # the 'local' kernel's window, or one per head (None: global)
         n_features: int = 256,            # the 'performer' kernel's random features
         proj_len: int = 256,              # the 'linformer' kernel's projected length (max_len: its longest sequence)
     ):
