@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from ..core import check_option, check_range, check_tensor
 from ..decoding import fast_step
+from ..encodings import SinusoidalEncoding
 from ..layers import TransformerDecoder
 
 # %% auto #0
@@ -41,6 +42,7 @@ class LOBGPTConfig:
     n_regimes: int = 3                 # R: market regimes for `ConditionalLOBTransformer`
     regime_mode: str = 'prefix'        # 'prefix' (a REGIME_r token) or 'add' (an embedding added at every position)
     regime_token_offset: int = 5       # id of REGIME_0 in the vocabulary (`tokenizer.token_id('REGIME_0')`)
+    positions: str = 'learned'         # 'learned' (a vector per position), 'sinusoidal' (fixed, no parameters) or 'none'
     time_of_day: bool = False          # add a time-of-day embedding
     n_time_of_day: int = 390           # time-of-day buckets (390 minutes of a US session; 288 for 5-minute bars of 24 h)
     day_of_week: bool = False          # add a day-of-week embedding (0 = Monday .. 6)
@@ -50,6 +52,7 @@ class LOBGPTConfig:
 
     def __post_init__(self):
         for k in ('vocab_size', 'max_len', 'd_model', 'n_layers', 'n_heads', 'n_regimes', 'n_time_of_day'): check_range(getattr(self, k), k, 1)
+        check_option(self.positions, 'positions', ('learned', 'sinusoidal', 'none'))
         if self.d_ff is not None: check_range(self.d_ff, 'd_ff', 1)
         if self.init_std is not None: check_range(self.init_std, 'init_std', 0, low_inclusive=False)
         check_range(self.dropout, 'dropout', 0, 1, high_inclusive=False); check_range(self.attn_dropout, 'attn_dropout', 0, 1, high_inclusive=False)
@@ -88,7 +91,10 @@ class LOBTransformer(nn.Module):
         check_range(c.vocab_size, 'vocab_size', 1); check_range(c.max_len, 'max_len', 1)
         if c.d_model % c.n_heads: raise ValueError(f"d_model: expected a multiple of n_heads={c.n_heads}, got {c.d_model}")
         self.tok_emb = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos_emb = nn.Embedding(c.max_len, c.d_model)
+        # learned positions cost max_len x d_model parameters, each trained on every window once per epoch: at long contexts
+        # (4,100 tokens) and small widths they outnumber the rest of the model; 'sinusoidal' adds none
+        self.pos_emb = nn.Embedding(c.max_len, c.d_model) if c.positions == 'learned' else None
+        self.pos_sin = SinusoidalEncoding(c.d_model) if c.positions == 'sinusoidal' else None
         self.tod_emb = nn.Embedding(c.n_time_of_day, c.d_model) if c.time_of_day else None
         self.dow_emb = nn.Embedding(7, c.d_model) if c.day_of_week else None
         self.emb_norm = nn.LayerNorm(c.d_model) if c.embedding_norm else nn.Identity()
@@ -121,7 +127,9 @@ class LOBTransformer(nn.Module):
         end = start + tokens.shape[1]
         if end > self.config.max_len:
             raise ValueError(f"tokens: positions up to {end} exceed the context max_len={self.config.max_len}")
-        h = self.tok_emb(tokens) + self.pos_emb(torch.arange(start, end, device=tokens.device))
+        h, pos = self.tok_emb(tokens), torch.arange(start, end, device=tokens.device)
+        if self.pos_emb is not None: h = h + self.pos_emb(pos)
+        if self.pos_sin is not None: h = h + self.config.weight_std * self.pos_sin(pos).to(h.dtype)   # at the table's initial scale
         for x, name, table in ((time_of_day, 'time_of_day', self.tod_emb), (day_of_week, 'day_of_week', self.dow_emb)):
             e = self._calendar(x, name, table, dims)
             if e is not None: h = h + e
