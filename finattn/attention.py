@@ -212,7 +212,7 @@ def performer_attention(
     scale: float | None = None,       # default 1/sqrt(d_head)
     need_weights: bool = False,       # also return the implied weights (B, H, T_q, T_k) (for plots: T_q x T_k memory)
     features: Tensor | None = None,   # omega (m, d_head) from `performer_features` (`MultiHeadAttention` keeps a buffer)
-    chunk: int = 128,                 # causal: queries per chunk of the prefix-sum form
+    chunk: int = 1024,                # causal: queries per chunk of the prefix-sum form (fastest of 128..2048 at T = 8192 here)
 ) -> tuple[Tensor, Tensor | None]:
     "FAVOR+ linear attention: phi(Q) (phi(K)^T V) / phi(Q) (phi(K)^T 1), causal through chunked prefix sums; T m d time."
     if features is None: raise ValueError("features: the 'performer' kernel needs its random features (m, d_head); see performer_features")
