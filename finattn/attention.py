@@ -18,8 +18,8 @@ from .core import check_option, check_range, check_tensor, upcast
 
 # %% auto #0
 __all__ = ['ATTENTION_KERNELS', 'KERNEL_OPTIONS', 'causal_mask', 'standard_attention', 'sdpa_attention', 'frequency_attention',
-           'local_mask', 'local_attention', 'performer_features', 'performer_attention', 'linformer_attention',
-           'KVCache', 'AttentionOutput', 'MultiHeadAttention']
+           'local_mask', 'local_attention', 'strided_mask', 'strided_attention', 'performer_features',
+           'performer_attention', 'linformer_attention', 'KVCache', 'AttentionOutput', 'MultiHeadAttention']
 
 # %% ../nbs/01_attention.ipynb #f6652d46
 def causal_mask(q_len: int, k_len: int, device=None) -> Tensor:
@@ -189,6 +189,47 @@ def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need
     shift = max(-start, 0)
     return out, dense[..., shift:shift + T_k].reshape(B, H, n * block, T_k)[:, :, :T_q]
 
+# %% ../nbs/01_attention.ipynb #11164c76
+def strided_mask(q_len: int, k_len: int, stride: int, causal: bool = True, device=None) -> Tensor:
+    "(T_q, T_k) bool: key j is a multiple of `stride` positions from query i's position p = i + T_k - T_q (and j <= p if causal)."
+    p = torch.arange(q_len, device=device)[:, None] + (k_len - q_len)
+    j = torch.arange(k_len, device=device)[None]
+    same = (p - j) % stride == 0
+    return same & (j <= p) if causal else same
+
+def strided_attention(
+    q: Tensor, k: Tensor, v: Tensor,  # (B, H, T, d_head) each: self-attention, T_q == T_k
+    mask: Tensor | None = None,       # a key mask broadcastable to (B, H, 1, T) (padding); True = may attend
+    is_causal: bool = False,
+    dropout_p: float = 0.0,
+    scale: float | None = None,
+    need_weights: bool = False,       # also return the weights (B, H, T, T), dense (for plots)
+    stride: int = 8,                  # s: query i sees the keys i - s, i - 2s, ... (and i + s, ... if not causal)
+) -> tuple[Tensor, Tensor | None]:
+    "Attention within each residue class mod `stride` (`strided_mask`), by reordering the sequence: T^2 / s time and memory."
+    B, H, T, d = q.shape
+    if k.shape[-2] != T: raise ValueError(f"k: the 'strided' kernel is self-attention over one sequence (T_k == T_q), got T_k={k.shape[-2]}, T_q={T}")
+    if stride < 1: raise ValueError(f"stride: expected an int >= 1, got {stride}")
+    if mask is not None and mask.shape[-2] != 1:
+        raise ValueError(f"mask: the 'strided' kernel takes a key mask (..., 1, T) (padding) only, got shape {tuple(mask.shape)}")
+    n = -(-T // stride)                                        # positions per class (the last classes padded)
+    pad = n * stride - T
+    cls = lambda x: F.pad(x, (0, 0, 0, pad)).view(*x.shape[:-2], n, stride, x.shape[-1]).transpose(-2, -3)   # (.., s, n, d)
+    qc, kc, vc = cls(q), cls(k), cls(v)
+    real = F.pad(torch.ones(T, dtype=torch.bool, device=q.device), (0, pad)).view(n, stride).T   # (s, n): not padding
+    keep = real[None, None, :, None, :]                        # (1, 1, s, 1, n) over keys
+    if mask is not None: keep = keep & cls(mask.transpose(-1, -2)).transpose(-1, -2).bool()   # (.., s, 1, n)
+    if is_causal: keep = keep & torch.ones(n, n, dtype=torch.bool, device=q.device).tril()    # earlier in the class
+    reach = keep.any(-1, keepdim=True)
+    out, w = sdpa_attention(qc, kc, vc, keep | ~reach, False, dropout_p, scale, need_weights)
+    out = (out * reach).transpose(-2, -3).reshape(B, H, n * stride, d)[:, :, :T]
+    if not need_weights: return out, None
+    w = w * reach                                              # (B, H, s, n, n) -> dense (B, H, T, T)
+    dense = w.new_zeros(B, H, n * stride, n * stride)
+    pos = torch.arange(n * stride, device=q.device).view(n, stride).T                        # (s, n): positions of each class
+    dense[:, :, pos[:, :, None], pos[:, None, :]] = w
+    return out, dense[:, :, :T, :T]
+
 # %% ../nbs/01_attention.ipynb #7068ae2e
 def performer_features(n_features: int, d_head: int, generator: torch.Generator | None = None) -> Tensor:
     "Random features omega (n_features, d_head) for FAVOR+: Gaussian rows, orthogonal within blocks of d_head, chi-distributed norms."
@@ -279,12 +320,13 @@ ATTENTION_KERNELS: dict[str, Callable] = {
     'standard': standard_attention,
     'frequency': frequency_attention,
     'local': local_attention,
+    'strided': strided_attention,
     'performer': performer_attention,
     'linformer': linformer_attention,
 }
 # kernels that are not softmax attention over every key, with the `MultiHeadAttention` settings each one reads
-KERNEL_OPTIONS: dict[str, tuple[str, ...]] = {'frequency': ('modes',), 'local': ('window',), 'performer': ('features',),
-                                              'linformer': ('projections',)}
+KERNEL_OPTIONS: dict[str, tuple[str, ...]] = {'frequency': ('modes',), 'local': ('window',), 'strided': ('stride',),
+                                              'performer': ('features',), 'linformer': ('projections',)}
 
 # %% ../nbs/01_attention.ipynb #fde10963
 class _Room:
@@ -371,6 +413,7 @@ class MultiHeadAttention(nn.Module):
         bias: bool = True,            # biases in the projections
         modes: int | Sequence[int] = 32, # Fourier modes kept by the 'frequency' kernel
         window: int | Sequence[int | None] = 64,  # the 'local' kernel's window, or one per head (None: global): multi-scale
+        stride: int = 8,              # the 'strided' kernel's stride
         n_features: int = 256,        # random features of the 'performer' kernel
         proj_len: int = 256,          # k: projected length of the 'linformer' kernel
         max_len: int = 4096,          # the longest sequence the 'linformer' kernel's projections take
@@ -386,7 +429,8 @@ class MultiHeadAttention(nn.Module):
         else: window = tuple(window)
         if kernel == 'performer' and dropout > 0:
             raise ValueError(f"dropout: expected 0 with kernel='performer' (it forms no attention matrix), got {dropout}")
-        self.kernel, self.dropout, self.modes, self.window = kernel, dropout, modes, window
+        check_range(stride, 'stride', 1)
+        self.kernel, self.dropout, self.modes, self.window, self.stride = kernel, dropout, modes, window, stride
         self.in_proj = nn.Linear(d_model, 3 * d_model, bias=bias)
         self.out_proj = nn.Linear(d_model, d_model, bias=bias)
         if kernel == 'performer':       # a buffer: saved with the weights, so a reloaded model computes the same function
@@ -435,6 +479,8 @@ class MultiHeadAttention(nn.Module):
         if causal and cross: raise ValueError("causal: cross-attention to a memory cannot be causal")
         if self.kernel in ('frequency', 'linformer') and (causal or cache is not None or attn_mask is not None):
             raise ValueError(f"kernel: {self.kernel!r} supports neither causal masks, attn_mask nor a KV cache")
+        if self.kernel == 'strided' and (cross or cache is not None or use_cache or attn_mask is not None):
+            raise ValueError("kernel: 'strided' is self-attention over one sequence: no memory, KV cache or attn_mask")
         if self.kernel == 'performer' and attn_mask is not None:
             raise ValueError("attn_mask: the 'performer' kernel takes padding masks only (it never forms the T_q x T_k matrix)")
         if self.kernel == 'local' and cross: raise ValueError("kernel: 'local' is self-attention only (a window needs one time axis)")
@@ -474,7 +520,7 @@ class MultiHeadAttention(nn.Module):
                 keep = key_padding[:, None, :, None]         # (k and v are zero there already)
                 if not cross: q = q.masked_fill(~keep, 0)     # self-attention: the queries share the keys' padding
         elif self.kernel == 'linformer': pass             # padded keys and values are zero already
-        elif self.kernel in ('local', 'performer'):       # the window / prefix sums are the kernel's: no (T_q, T_k) mask
+        elif self.kernel in ('local', 'performer', 'strided'):   # the pattern is the kernel's: no (T_q, T_k) mask
             is_causal = causal
             if attn_mask is not None: mask = attn_mask if attn_mask.ndim == 2 else attn_mask[:, None]
             if key_padding is not None:                   # queries with no key in reach get zeros from the kernel
