@@ -343,6 +343,7 @@ class TransformerStack(nn.Module):
         norm_eps: float = 1e-6,
         modes: int | Sequence[int] = 32,  # Fourier modes for the 'frequency' kernel
         window: int | Sequence[int | None] = 64,   # the 'local' kernel's window, or one per head (None: global)
+        layer_windows: Sequence | None = None,     # one `window` per layer (multi-scale by depth); None: `window` everywhere
         n_features: int = 256,            # the 'performer' kernel's random features
         proj_len: int = 256,              # the 'linformer' kernel's projected length (max_len: its longest sequence)
     ):
@@ -359,12 +360,15 @@ class TransformerStack(nn.Module):
                     LearnedPositionalEncoding(max_len, d_model) if positional == 'learned' else None)
         self.emb_dropout = nn.Dropout(dropout)
         rates = [drop_path] if share_layers else [drop_path * i / max(n_layers - 1, 1) for i in range(n_layers)]
+        if layer_windows is not None and len(layer_windows) != len(rates):
+            raise ValueError(f"layer_windows: expected one window per layer ({len(rates)}), got {len(layer_windows)}: {layer_windows}")
+        windows = list(layer_windows) if layer_windows is not None else [window] * len(rates)
         self.layers = nn.ModuleList([
             TransformerLayer(d_model, n_heads, d_ff, dropout, attn_dropout, kernel, norm, norm_position, ffn, activation,
                              cross_attention, r, cond_dim, n_experts, top_k, moe_expert, moe_aux_weight,
-                             router_jitter, router_noise, norm_eps=norm_eps, modes=modes, window=window,
+                             router_jitter, router_noise, norm_eps=norm_eps, modes=modes, window=w,
                              n_features=n_features, proj_len=proj_len, max_len=max_len)
-            for r in rates])
+            for r, w in zip(rates, windows)])
         self.final_norm = make_norm(norm, d_model, cond_dim, norm_eps) if use_final_norm else None
         self.out_proj = nn.Linear(d_model, output_size) if output_size is not None else None
         init_transformer_weights(self, n_layers, init_std)

@@ -37,6 +37,7 @@ class LOBGPTConfig:
     ffn: str = 'mlp'                   # feed-forward: GPT's GELU 'mlp', or 'swiglu'
     kernel: str = 'sdpa'               # attention kernel of `finattn.attention` ('sdpa', 'standard', 'local', ...)
     window: int | tuple = 64           # the 'local' kernel's window in tokens, or one per head (None: global): multi-scale
+    layer_windows: tuple | None = None # one `window` per layer (e.g. short windows low, wide ones high); None: `window` in all
     use_gradient_checkpointing: bool = False  # recompute each layer in backward: less memory, more time
     pad_id: int = 0                    # the tokenizer's PAD id: ignored by the losses
     n_regimes: int = 3                 # R: market regimes for `ConditionalLOBTransformer`
@@ -102,7 +103,8 @@ class LOBTransformer(nn.Module):
         self.decoder = TransformerDecoder(input_size=None, output_size=None, d_model=c.d_model, n_layers=c.n_layers,
                                           n_heads=c.n_heads, d_ff=c.d_ff, cross_attention=False, positional=None,
                                           dropout=c.dropout, attn_dropout=c.attn_dropout, ffn=c.ffn, init_std=std,
-                                          kernel=c.kernel, window=c.window, use_gradient_checkpointing=c.use_gradient_checkpointing)
+                                          kernel=c.kernel, window=c.window, layer_windows=c.layer_windows,
+                                          use_gradient_checkpointing=c.use_gradient_checkpointing)
         self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
         self.head.weight = self.tok_emb.weight           # tied: one tensor
         for e in (self.tok_emb, self.pos_emb, self.tod_emb, self.dow_emb):

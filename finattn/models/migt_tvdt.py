@@ -45,6 +45,7 @@ class MIGTConfig:
     revin_eps: float = 1e-10                     # added to variances: far below a 5-minute return's (~1e-6)
     kernel: str = 'sdpa'                         # attention kernel (finattn.attention)
     window: int | tuple = 64                     # the 'local' kernel's window in bars (temporal attention), or one per head
+    layer_windows: tuple | None = None           # one `window` per temporal layer; None: `window` in all
     use_calendar: bool = True
     positions: bool | None = None                # a learned embedding of each bar's distance from the window's end; None: for level targets
     linear_skip: bool | None = None              # add a linear map of the whole look-back (every variable) to the forecast; None: for level targets
@@ -246,12 +247,12 @@ class MIGT_TVDT(nn.Module):
         self.calendar = CalendarEncoding(c.d_model) if c.use_calendar else None
         # without it, attention over a window is blind to order: a bar 1 step old and one 40 steps old look alike
         self.position = nn.Parameter(torch.zeros(c.max_bars, c.d_model)) if c.uses_positions else None   # zero: starts as without
-        enc = lambda n, kernel: TransformerEncoder(input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=n,
-                                           d_ff=c.d_ff, dropout=c.dropout, kernel=kernel, window=c.window,
+        enc = lambda n, kernel, windows=None: TransformerEncoder(input_size=None, d_model=c.d_model, n_heads=c.n_heads, n_layers=n,
+                                           d_ff=c.d_ff, dropout=c.dropout, kernel=kernel, window=c.window, layer_windows=windows,
                                            ffn='mlp', activation='gelu', positional=None,
                                            use_gradient_checkpointing=c.use_gradient_checkpointing)
         # a window is a span of bars: the variable axis (no order) always attends to every variable
-        self.temporal = enc(c.n_temporal_layers, c.kernel)
+        self.temporal = enc(c.n_temporal_layers, c.kernel, c.layer_windows)
         self.variable = enc(c.n_variable_layers, 'sdpa' if c.kernel == 'local' else c.kernel)
         self.time_pool, self.var_pool = AttentionPooling(c.d_model), AttentionPooling(c.d_model)
         self.heads = QuantileHeads(c.d_model, len(c.horizons), c.quantiles, c.dropout)
