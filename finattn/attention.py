@@ -96,18 +96,27 @@ def frequency_attention(
     return out.to(dtype), (weights if need_weights else None)
 
 # %% ../nbs/01_attention.ipynb #5da8f82f
+def _lag(q_len: int, k_len: int, device=None) -> Tensor:
+    "(T_q, T_k) query position minus key position, the queries being the last T_q of T_k positions."
+    return torch.arange(q_len, device=device)[:, None] + (k_len - q_len) - torch.arange(k_len, device=device)[None]
+
 def local_mask(q_len: int, k_len: int, window: int, causal: bool = True, device=None) -> Tensor:
     "(T_q, T_k) bool: key j is within `window` of query i's position p = i + T_k - T_q: p - w < j <= p, or |p - j| < w."
-    p = torch.arange(q_len, device=device)[:, None] + (k_len - q_len)
-    j = torch.arange(k_len, device=device)[None]
-    return (j <= p) & (j > p - window) if causal else (j - p).abs() < window
+    lag = _lag(q_len, k_len, device)
+    return (lag >= 0) & (lag < window) if causal else lag.abs() < window
 
-def _key_blocks(x: Tensor, start: int, n_blocks: int, block: int, span: int, fill=0) -> Tensor:
+def _attend_allowed(q, k, v, allowed: Tensor, dropout_p: float, scale: float | None, need_weights: bool):
+    "Softmax attention over the `allowed` keys (bool, broadcastable to the scores); a query with none gets zeros, never NaN."
+    reach = allowed.any(-1, keepdim=True)
+    out, w = sdpa_attention(q, k, v, allowed | ~reach, False, dropout_p, scale, need_weights)
+    return out * reach, (None if w is None else w * reach)
+
+def _key_blocks(x: Tensor, start: int, n_blocks: int, block: int, span: int) -> Tensor:
     "The key windows of `n_blocks` query blocks: x (..., T_k, d) -> (..., n_blocks, span, d), block k reading start + k block + [0, span)."
     T = x.shape[-2]
     lo, hi = start, start + (n_blocks - 1) * block + span          # the key positions the blocks read, [lo, hi)
     x = x[..., max(lo, 0):min(hi, T), :]
-    x = F.pad(x, (0, 0, max(-lo, 0), max(hi - T, 0)), value=fill)   # out-of-range keys: zeros (masked below)
+    x = F.pad(x, (0, 0, max(-lo, 0), max(hi - T, 0)))               # out-of-range keys: zeros (masked below)
     return x.unfold(-2, span, block).transpose(-1, -2)              # (..., n_blocks, span, *): a view, no copy
 
 def local_attention(
@@ -142,11 +151,10 @@ def local_attention(
     if wide:                                                   # global heads: softmax over every allowed key
         m, fast_causal = heads(mask, wide), is_causal and mask is None and T_q == T_k   # SDPA's causal kernels, no mask
         if is_causal and not fast_causal: m = causal_mask(T_q, T_k, q.device) if m is None else m & causal_mask(T_q, T_k, q.device)
-        reach = None if m is None else m.any(-1, keepdim=True)
-        o, w = sdpa_attention(q[:, wide], k[:, wide], v[:, wide], None if m is None else m | ~reach, fast_causal, dropout_p,
-                              scale, need_weights)
-        out[:, wide] = o if reach is None else o * reach
-        if need_weights: weights[:, wide] = w if reach is None else w * reach
+        o, w = (sdpa_attention(q[:, wide], k[:, wide], v[:, wide], None, fast_causal, dropout_p, scale, need_weights) if m is None
+                else _attend_allowed(q[:, wide], k[:, wide], v[:, wide], m, dropout_p, scale, need_weights))
+        out[:, wide] = o
+        if need_weights: weights[:, wide] = w
     return out, weights
 
 def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need_weights: bool, window: int):
@@ -174,17 +182,11 @@ def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need
             mq = F.pad(mask.to(torch.uint8), (0, 0, 0, n * block - T_q)).unflatten(-2, (n, block))  # (.., n, block, T_k)
             idx = key_pos.clamp(0, T_k - 1)[:, None, :].expand(n, block, span)
             allowed = allowed & mq.gather(-1, idx.expand(*mq.shape[:-1], span)).bool()
-    reach = allowed.any(-1, keepdim=True)                     # queries with a key in reach; the others get zeros
-    if not need_weights:                                       # SDPA per block: its fused kernels, no (block, span) scores kept
-        out = F.scaled_dot_product_attention(qb, kb, vb, attn_mask=allowed | ~reach, dropout_p=dropout_p, scale=scale)
-        return (out * reach).reshape(B, H, n * block, d)[:, :, :T_q], None
-    scores = torch.matmul(qb * scale, kb.transpose(-1, -2))    # (B, H, n, block, span)
-    scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
-    weights = scores.softmax(-1) * reach
-    if dropout_p > 0: weights = F.dropout(weights, dropout_p)
-    out = torch.matmul(weights.to(vb.dtype), vb).view(B, H, n * block, d)[:, :, :T_q]
+    out, weights = _attend_allowed(qb, kb, vb, allowed, dropout_p, scale, need_weights)   # SDPA per block: (B, H, n, block, d)
+    out = out.reshape(B, H, n * block, d)[:, :, :T_q]
+    if not need_weights: return out, None
     dense = weights.new_zeros(B, H, n, block, T_k + span + max(-start, 0))   # each block's weights at its key positions
-    cols = (key_pos - min(start, 0))[:, None, :].expand(n, block, span).expand(B, H, n, block, span)
+    cols = (key_pos - min(start, 0))[:, None, :].expand(B, H, n, block, span)
     dense.scatter_add_(-1, cols, weights)
     shift = max(-start, 0)
     return out, dense[..., shift:shift + T_k].reshape(B, H, n * block, T_k)[:, :, :T_q]
@@ -192,10 +194,9 @@ def _banded(q, k, v, mask, is_causal: bool, dropout_p: float, scale: float, need
 # %% ../nbs/01_attention.ipynb #11164c76
 def strided_mask(q_len: int, k_len: int, stride: int, causal: bool = True, device=None) -> Tensor:
     "(T_q, T_k) bool: key j is a multiple of `stride` positions from query i's position p = i + T_k - T_q (and j <= p if causal)."
-    p = torch.arange(q_len, device=device)[:, None] + (k_len - q_len)
-    j = torch.arange(k_len, device=device)[None]
-    same = (p - j) % stride == 0
-    return same & (j <= p) if causal else same
+    lag = _lag(q_len, k_len, device)
+    same = lag % stride == 0
+    return same & (lag >= 0) if causal else same
 
 def strided_attention(
     q: Tensor, k: Tensor, v: Tensor,  # (B, H, T, d_head) each: self-attention, T_q == T_k
@@ -220,11 +221,9 @@ def strided_attention(
     keep = real[None, None, :, None, :]                        # (1, 1, s, 1, n) over keys
     if mask is not None: keep = keep & cls(mask.transpose(-1, -2)).transpose(-1, -2).bool()   # (.., s, 1, n)
     if is_causal: keep = keep & torch.ones(n, n, dtype=torch.bool, device=q.device).tril()    # earlier in the class
-    reach = keep.any(-1, keepdim=True)
-    out, w = sdpa_attention(qc, kc, vc, keep | ~reach, False, dropout_p, scale, need_weights)
-    out = (out * reach).transpose(-2, -3).reshape(B, H, n * stride, d)[:, :, :T]
-    if not need_weights: return out, None
-    w = w * reach                                              # (B, H, s, n, n) -> dense (B, H, T, T)
+    out, w = _attend_allowed(qc, kc, vc, keep, dropout_p, scale, need_weights)   # (B, H, s, n, d)
+    out = out.transpose(-2, -3).reshape(B, H, n * stride, d)[:, :, :T]
+    if not need_weights: return out, None                     # w: (B, H, s, n, n) -> dense (B, H, T, T)
     dense = w.new_zeros(B, H, n * stride, n * stride)
     pos = torch.arange(n * stride, device=q.device).view(n, stride).T                        # (s, n): positions of each class
     dense[:, :, pos[:, :, None], pos[:, None, :]] = w
