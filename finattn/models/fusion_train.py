@@ -445,7 +445,7 @@ def walk_forward_fusion(
     progress: bool = False,               # print a line per trained model
     log=None,                             # a function taking each progress line (default: print when progress)
     **sample_kw,                          # `fusion_samples` arguments when bars is a DataFrame (stride, cache_dir, ...)
-) -> WalkForward:                         # folds: fold, test_start, test_end, seed, method (= fusion_type), metrics, train_seconds
+) -> WalkForward:                         # folds: fold, test_start, test_end, seed, method (= fusion_type), test metrics, train_seconds, val_auc
     "Train and test each fusion type with each seed on every walk-forward fold (same blocks for all); AUC table paired by bootstrap."
     samples = bars if isinstance(bars, FusionSamples) else fusion_samples(bars, **sample_kw)
     config, tc0 = config or FusionConfig.small(), train_config or fusion_train_config()
@@ -461,9 +461,13 @@ def walk_forward_fusion(
                 tc = replace(tc0, seed=seed, out_dir=f"{tc0.out_dir}/fold{k}_seed{seed}_{ft}" if tc0.out_dir else None)
                 model, _ = fit_fusion(data, replace(config, fusion_type=ft), tc, batch_size)     # one folder per model
                 secs = time.perf_counter() - t0
+                val, test = predict_fusion(model, data, data.val), predict_fusion(model, data, data.test)
+                threshold = best_f1_threshold(val['prob'], data.trigger[data.val])          # as `evaluate_fusion` chooses it
                 rows.append({'fold': k, 'test_start': data.index[data.test[0]], 'test_end': data.index[data.test[-1]],
-                             'seed': seed, 'method': ft, 'fusion_type': ft, **evaluate_fusion(model, data), 'train_seconds': secs})
-                probs[ft].append(predict_fusion(model, data, data.test)['prob'].numpy())
+                             'seed': seed, 'method': ft, 'fusion_type': ft,
+                             **trigger_metrics(test['prob'], test['max_pct'], data, data.test, threshold), 'train_seconds': secs,
+                             'val_auc': roc_auc(val['prob'], data.trigger[data.val])})   # for choices made on validation
+                probs[ft].append(test['prob'].numpy())
                 if log: log(str({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()}))
     pooled = {ft: pool_folds(p, len(seeds)) for ft, p in probs.items()}     # each type's list is fold-major
     return WalkForward(pd.DataFrame(rows), pooled, fusion_types[0], lower_is_better=False, score_name='auc',
