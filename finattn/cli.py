@@ -264,8 +264,9 @@ def _add_evaluate_parser(sub):
 def cmd_evaluate(args) -> int:
     "Reload a run, recompute its test metrics (on its own data, or on --data) and print them."
     run = load_run(args.run_dir)
-    print(f"{run.spec.name} ({type(run.model).__name__}), trained with finattn {run.meta.get('finattn_version', '?')}; "
-          f"features: {run.meta.get('features')}")
+    version = run.folder.info().get('finattn_version', 'unknown (a run without run.json)')
+    features = f"; features: {', '.join(map(str, run.meta['features']))}" if run.meta.get('features') else ''
+    print(f"{run.spec.name} ({type(run.model).__name__}), trained with finattn {version}{features}")
     table, _ = run.evaluate(args.data)
     _print_metrics(table, columns=run.spec.columns)
     return 0
