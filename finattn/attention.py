@@ -210,7 +210,7 @@ def strided_attention(
     "Attention within each residue class mod `stride` (`strided_mask`), by reordering the sequence: T^2 / s time and memory."
     B, H, T, d = q.shape
     if k.shape[-2] != T: raise ValueError(f"k: the 'strided' kernel is self-attention over one sequence (T_k == T_q), got T_k={k.shape[-2]}, T_q={T}")
-    if stride < 1: raise ValueError(f"stride: expected an int >= 1, got {stride}")
+    check_range(stride, 'stride', 1)
     if mask is not None and mask.shape[-2] != 1:
         raise ValueError(f"mask: the 'strided' kernel takes a key mask (..., 1, T) (padding) only, got shape {tuple(mask.shape)}")
     n = -(-T // stride)                                        # positions per class (the last classes padded)

@@ -124,11 +124,15 @@ def quantize_int8(model: nn.Module) -> nn.Module:
     q = copy.deepcopy(model).cpu().eval()
     return torch.ao.quantization.quantize_dynamic(q, {nn.Linear}, dtype=torch.qint8)
 
-def state_dict_bytes(model: nn.Module) -> int:
-    "Size in bytes of `torch.save(model.state_dict())`: the weights as they are stored on disk."
+def _saved_weights(model: nn.Module) -> bytes:
+    "`torch.save(model.state_dict())`'s bytes: the weights as they are stored on disk."
     buf = io.BytesIO()
     torch.save(model.state_dict(), buf)
-    return buf.tell()
+    return buf.getvalue()
+
+def state_dict_bytes(model: nn.Module) -> int:
+    "Size in bytes of `torch.save(model.state_dict())`: the weights as they are stored on disk."
+    return len(_saved_weights(model))
 
 # %% ../nbs/40_export.ipynb #c306e0d3
 def prune_linear(
@@ -154,11 +158,11 @@ def linear_sparsity(model: nn.Module) -> float:
     ws = {id(l.weight): l.weight for l in model.modules() if type(l) is nn.Linear}
     return sum(int((w == 0).sum()) for w in ws.values()) / max(sum(w.numel() for w in ws.values()), 1)
 
+def _gzip_bytes(saved: bytes) -> int: return len(gzip.compress(saved, compresslevel=6))
+
 def compressed_bytes(model: nn.Module) -> int:
     "Size in bytes of the saved weights after gzip: what pruning saves on disk (zeros compress, random floats hardly)."
-    buf = io.BytesIO()
-    torch.save(model.state_dict(), buf)
-    return len(gzip.compress(buf.getvalue(), compresslevel=6))
+    return _gzip_bytes(_saved_weights(model))
 
 def compare_quantized(
     run_dir: str | Path,            # a folder written by `finattn train`
@@ -174,9 +178,10 @@ def compare_quantized(
     prepared = run.spec.prepare(s)
     variants = [('float', run.model), ('int8', quantize_int8(run.model))]
     variants += [(f"pruned {a:.0%}" + (' rows' if structured else ''), prune_linear(run.model, a, structured)) for a in prune]
-    tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name, weight_bytes=state_dict_bytes(m),
-                                                          gzip_bytes=compressed_bytes(m), linear_sparsity=linear_sparsity(m))
-              for name, m in variants]
+    def sizes(m):          # one serialisation per variant for both sizes
+        saved = _saved_weights(m)
+        return {'weight_bytes': len(saved), 'gzip_bytes': _gzip_bytes(saved), 'linear_sparsity': linear_sparsity(m)}
+    tables = [run.spec.evaluate(m, prepared, s)[0].assign(weights=name, **sizes(m)) for name, m in variants]
     return pd.concat(tables, ignore_index=True)
 
 # %% ../nbs/40_export.ipynb #7e45a8fe

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import csv, json, logging, math, os, random, re, sys, time, warnings
 from contextlib import nullcontext
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -135,7 +135,7 @@ class LRSchedule:
         W = round(self.warmup_frac * T)
         if F:
             if step < F: return 0.0
-            return min(1.0, (step - F + 1) / (W + 1)) * LRSchedule(T, self.schedule, self.warmup_frac, r, self.div_factor)(step)
+            return min(1.0, (step - F + 1) / (W + 1)) * replace(self, frozen_steps=0)(step)
         if step < W:
             if self.schedule == 'onecycle':
                 d = 1 / self.div_factor
